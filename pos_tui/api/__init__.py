@@ -1,0 +1,31 @@
+"""The loyalty API: client, typed requests and models, decoding, errors. No Textual here.
+
+Names are imported lazily so that ``import pos_tui.api`` costs nothing until one is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "LoyaltyClient": "client",
+    "Credentials": "client",
+    "PRODUCTION_URL": "client",
+    "decode": "calls",
+    "CALLS": "calls",
+    "spec_for": "calls",
+    "parse_body": "decoding",
+}
+_MODULES = ("errors", "requests", "models")
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is not None:
+        return getattr(importlib.import_module(f".{module}", __name__), name)
+    for module in _MODULES:
+        mod = importlib.import_module(f".{module}", __name__)
+        if hasattr(mod, name):
+            return getattr(mod, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,419 @@
+"""The async client of the loyalty API: one long-lived ``httpx.AsyncClient``, one method per call.
+
+Every failure becomes one of :mod:`pos_tui.api.errors`. Writes are never retried here: a write
+that provably never left raises :class:`NotSentError`; one that may have reached the server
+raises :class:`OutcomeUnknownError`, and the journal decides what to do. TLS verification is
+always on; the secret travels only in the form or the ``api_access_key`` header and never in a
+log line, a ``repr`` or an exception.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any, Literal
+
+import httpx
+from pydantic import SecretStr
+
+from . import models as m
+from .calls import CallSpec, decode_tree, spec_for
+from .decoding import parse_body
+from .errors import (
+    ApiError,
+    AuthenticationError,
+    BadResponseError,
+    HTTPStatusRefusal,
+    LoyaltyError,
+    NoMatchError,
+    NotSentError,
+    OutcomeUnknownError,
+)
+from .requests import Batch, Earn, Redemption, TransactionDelete
+
+log = logging.getLogger("pos_tui.api")
+
+PRODUCTION_URL = "https://api.clienttoolbox.com/api.php"
+DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=20.0, write=10.0, pool=5.0)
+_AUTH_WORDS = re.compile(
+    r"password|api[ _-]?key|user[ _-]?id|credential|authenticat|not authori[sz]ed|login|"
+    r"access denied|invalid user|account[ _-]?id|permission",
+    re.IGNORECASE,
+)
+
+
+class Credentials:
+    """Who the till is: ``user_id``, ``account_id`` and the secret (password or API key).
+
+    ``secret_kind`` says which field carries the secret (``user_password`` or
+    ``user_api_key``); with ``in_header`` it travels in the ``api_access_key`` header instead.
+    """
+
+    __slots__ = ("user_id", "account_id", "_secret", "secret_kind", "in_header")
+
+    def __init__(
+        self,
+        user_id: str,
+        account_id: str,
+        secret: str | SecretStr,
+        *,
+        secret_kind: Literal["password", "api_key"] = "password",
+        in_header: bool = False,
+    ) -> None:
+        self.user_id = user_id
+        self.account_id = account_id
+        self._secret = secret if isinstance(secret, SecretStr) else SecretStr(secret)
+        self.secret_kind = secret_kind
+        self.in_header = in_header
+
+    @property
+    def secret(self) -> SecretStr:
+        return self._secret
+
+    def __repr__(self) -> str:
+        return (
+            f"Credentials(user_id={self.user_id!r}, account_id={self.account_id!r}, "
+            f"secret='**********', secret_kind={self.secret_kind!r}, in_header={self.in_header})"
+        )
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> Any:  # never pickle the secret by accident
+        raise TypeError("Credentials cannot be pickled")
+
+
+def mask_card(value: str) -> str:
+    """A card number or code as logs may show it: the last four characters."""
+    value = value or ""
+    return "…" + value[-4:] if len(value) > 4 else "…"
+
+
+class LoyaltyClient:
+    """The loyalty API. Use as ``async with LoyaltyClient(...) as api:`` or call :meth:`aclose`."""
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        *,
+        url: str = PRODUCTION_URL,
+        output: Literal["xml", "json"] = "xml",
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        transport: httpx.AsyncBaseTransport | None = None,
+        user_agent: str = "pos-tui",
+    ) -> None:
+        self.credentials = credentials
+        self.url = url
+        self.output = output
+        self._http = httpx.AsyncClient(
+            timeout=timeout,
+            transport=transport,
+            verify=True,
+            follow_redirects=False,
+            trust_env=True,
+            headers={"User-Agent": user_agent},
+        )
+
+    def __repr__(self) -> str:
+        return f"LoyaltyClient(url={self.url!r}, account_id={self.credentials.account_id!r})"
+
+    async def __aenter__(self) -> LoyaltyClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # The calls ---------------------------------------------------------------------------
+
+    async def customer_info(
+        self,
+        *,
+        card_number: str | None = None,
+        code: str | None = None,
+        include_balances: bool = True,
+        campaign_id: str | None = None,
+        hide_custom_field: bool = False,
+        show_only_belong_to: bool = False,
+    ) -> m.CustomerInfo:
+        fields = _customer(card_number, code)
+        if not include_balances:
+            fields["include_balances"] = "N"
+        _put(fields, campaign_id=campaign_id)
+        if hide_custom_field:
+            fields["hide_custom_field"] = "Y"
+        if show_only_belong_to:
+            fields["show_only_belong_to"] = "Y"
+        return await self._typed("customer_info", fields, m.CustomerInfo)
+
+    async def customer_search(
+        self,
+        *,
+        exact_match: bool = False,
+        include_balances: bool = False,
+        **criteria: str,
+    ) -> m.CustomerList:
+        """Search by fields such as ``phone``, ``email``, ``last_name`` (partial, any case)."""
+        fields = {k: v for k, v in criteria.items() if v}
+        if not fields:
+            raise ValueError("give at least one search field")
+        if exact_match:
+            fields["exact_match"] = "Y"
+        if include_balances:
+            fields["include_balances"] = "Y"
+        return await self._typed("customer_search", fields, m.CustomerList)
+
+    async def customer_find(self, text: str, *, include_balances: bool = False) -> m.CustomerList:
+        """Free-text search: a space means AND, a comma means OR."""
+        fields = {"find_customer": text}
+        if include_balances:
+            fields["include_balances"] = "Y"
+        return await self._typed("customer_find", fields, m.CustomerList)
+
+    async def record_activity(self, earn: Earn) -> m.ReceiptResponse:
+        return await self._typed("record_activity", earn.fields(), m.ReceiptResponse, hint=earn.kind)
+
+    async def redeem(self, redemption: Redemption) -> m.ReceiptResponse:
+        return await self._typed(
+            "redeem", redemption.fields(), m.ReceiptResponse, hint=redemption.kind
+        )
+
+    async def batch_transactions(self, batch: Batch) -> m.BatchResponse:
+        return await self._typed("batch_transactions", batch.fields(), m.BatchResponse)
+
+    async def transaction_delete(self, delete: TransactionDelete) -> m.Success:
+        return await self._typed("transaction_delete", delete.fields(), m.Success)
+
+    async def customers_all(
+        self,
+        *,
+        date_start: date | None = None,
+        date_end: date | None = None,
+        selected_campaigns: Iterable[str] = (),
+        last: str | None = None,
+    ) -> m.CustomersAllReport:
+        campaigns = ",".join(selected_campaigns)
+        if campaigns and last is not None:
+            raise ValueError("'last' and 'selected_campaigns' cannot be used together")
+        fields = {"report": "customers_all"}
+        _put(
+            fields,
+            date_start=date_start.isoformat() if date_start else None,
+            date_end=date_end.isoformat() if date_end else None,
+            selected_campaigns=campaigns or None,
+            last=last,
+        )
+        return await self._typed("customers_all", fields, m.CustomersAllReport)
+
+    async def customers_balances(
+        self,
+        *,
+        campaign_id: str,
+        coalition_balance: Literal["coalition_points", "coalition_storedvalue"] | None = None,
+        offset: int | None = None,
+        limit: int | None = None,
+    ) -> m.CustomersBalancesReport:
+        fields = {"report": "customers_balances", "campaign_id": campaign_id}
+        _put(
+            fields,
+            coalition_balance=coalition_balance,
+            offset=None if offset is None else str(offset),
+            limit=None if limit is None else str(limit),
+        )
+        return await self._typed("customers_balances", fields, m.CustomersBalancesReport)
+
+    async def dashboard(
+        self,
+        *,
+        most_active: int | None = None,
+        customer_count: bool = False,
+        total_customers_this_month: bool = False,
+        total_transactions_this_month: bool = False,
+        active_campaigns_count: bool = False,
+        campaigns_per_day_activity: int | None = None,
+        last_X_transactions: int | None = None,  # noqa: N803 - the API's own name
+        last_X_customers: int | None = None,  # noqa: N803
+    ) -> m.Dashboard:
+        fields: dict[str, str] = {}
+        for name, flag in (
+            ("customer_count", customer_count),
+            ("total_customers_this_month", total_customers_this_month),
+            ("total_transactions_this_month", total_transactions_this_month),
+            ("active_campaigns_count", active_campaigns_count),
+            # The vendor's example spells it without the "s"; send both.
+            ("active_campaign_count", active_campaigns_count),
+        ):
+            if flag:
+                fields[name] = "Yes"
+        for name, number in (
+            ("most_active", most_active),
+            ("campaigns_per_day_activity", campaigns_per_day_activity),
+            ("last_X_transactions", last_X_transactions),
+            ("last_X_customers", last_X_customers),
+        ):
+            if number is not None:
+                fields[name] = str(number)
+        return await self._typed("dashboard", fields, m.Dashboard)
+
+    async def campaign_rewards(self, campaign_id: str) -> m.CampaignRewards:
+        return await self._typed("campaign_rewards", {"campaign_id": campaign_id}, m.CampaignRewards)
+
+    async def buyx_items_list(self, campaign_id: str) -> m.BuyXItemsList:
+        return await self._typed("buyx_items_list", {"campaign_id": campaign_id}, m.BuyXItemsList)
+
+    async def campaigns_list(self) -> m.CampaignsList:
+        return await self._typed("campaigns_list", {}, m.CampaignsList)
+
+    async def account_info(self) -> m.AccountInfo:
+        return await self._typed("account_info", {}, m.AccountInfo)
+
+    async def customer_balance(
+        self,
+        *,
+        campaign_id: str,
+        card_number: str | None = None,
+        code: str | None = None,
+        transactions_number: int | None = None,
+    ) -> m.CustomerBalance:
+        fields = {**_customer(card_number, code), "campaign_id": campaign_id}
+        if transactions_number is not None:
+            fields["transactions_number"] = str(transactions_number)
+        return await self._typed("customer_balance", fields, m.CustomerBalance)
+
+    # The machinery -----------------------------------------------------------------------
+
+    async def call(
+        self, name: str, fields: Mapping[str, str], *, hint: str | None = None
+    ) -> m.WireModel:
+        """Perform any call by name (its ``type``, or a report's name) with raw form fields.
+
+        Returns the success model; raises for ``error``, ``no_match`` and every failure.
+        """
+        spec = spec_for(name, dict(fields))
+        return await self._request(spec, dict(fields), hint=hint)
+
+    async def _typed(self, name: str, fields: dict[str, str], model: type, **kw: Any) -> Any:
+        result = await self._request(spec_for(name), fields, **kw)
+        assert isinstance(result, model)
+        return result
+
+    def form(self, spec: CallSpec, fields: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+        """The form fields and headers of a call (with the secret: never log these)."""
+        creds = self.credentials
+        form: dict[str, str] = {"user_id": creds.user_id, "account_id": creds.account_id}
+        headers: dict[str, str] = {}
+        secret = creds.secret.get_secret_value()
+        if spec.api15:
+            form["API"] = "1.5"
+        if creds.in_header:
+            headers["api_access_key"] = secret
+        elif spec.api15 or creds.secret_kind == "api_key":
+            form["user_api_key"] = secret
+            form["API"] = "1.5"
+        else:
+            form["user_password"] = secret
+        form["type"] = spec.type
+        if spec.report:
+            form["report"] = spec.report
+        if self.output == "json":
+            form["output"] = "JSON"
+        for key, value in fields.items():
+            if key in {"user_id", "user_password", "user_api_key", "account_id", "type", "API"}:
+                continue  # the account's own fields are not the caller's to change
+            form[key] = value
+        return form, headers
+
+    async def _request(
+        self, spec: CallSpec, fields: dict[str, str], *, hint: str | None = None
+    ) -> m.WireModel:
+        form, headers = self.form(spec, fields)
+        who = fields.get("card_number") or fields.get("code") or ""
+        started = time.perf_counter()
+        outcome = "error"
+        try:
+            result = await self._send(spec, form, headers, hint)
+            outcome = "success"
+            return result
+        except LoyaltyError as exc:
+            outcome = type(exc).__name__
+            raise
+        finally:
+            log.info(
+                "call=%s customer=%s duration_ms=%.0f outcome=%s",
+                spec.name,
+                mask_card(who) if who else "-",
+                (time.perf_counter() - started) * 1000,
+                outcome,
+            )
+
+    async def _send(
+        self, spec: CallSpec, form: dict[str, str], headers: dict[str, str], hint: str | None
+    ) -> m.WireModel:
+        write = spec.write
+        try:
+            response = await self._http.post(self.url, data=form, headers=headers)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol) as exc:
+            raise NotSentError(f"Could not reach the loyalty server ({_describe(exc)})") from None
+        except httpx.TimeoutException as exc:
+            raise OutcomeUnknownError(
+                f"The loyalty server did not answer in time ({_describe(exc)})", write=write
+            ) from None
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise OutcomeUnknownError(
+                f"The connection to the loyalty server broke ({_describe(exc)})", write=write
+            ) from None
+        status = response.status_code
+        if status >= 500:
+            raise OutcomeUnknownError(f"The loyalty server failed (HTTP {status})", write=write)
+        if 300 <= status < 400:
+            where = response.headers.get("location", "elsewhere")
+            raise HTTPStatusRefusal(
+                f"The API address redirects (HTTP {status} to {where}); correct the API URL", status
+            )
+        if status >= 400:
+            raise HTTPStatusRefusal(f"The loyalty server refused the request (HTTP {status})", status)
+        try:
+            tree = parse_body(response.content)
+            result = decode_tree(spec, tree, hint=hint)
+        except BadResponseError as exc:
+            if write:
+                raise OutcomeUnknownError(
+                    f"{exc.message}; the transaction may or may not have been recorded", write=True
+                ) from None
+            raise
+        if isinstance(result, m.ErrorResponse):
+            error_class = (
+                AuthenticationError
+                if any(_AUTH_WORDS.search(msg) for msg in result.messages)
+                else ApiError
+            )
+            raise error_class(result.messages)
+        if isinstance(result, m.NoMatch):
+            raise NoMatchError(result.message or "No customer matches that card or code")
+        return result
+
+
+def _customer(card_number: str | None, code: str | None) -> dict[str, str]:
+    if code:
+        return {"code": code}
+    if card_number:
+        return {"card_number": card_number}
+    raise ValueError("a card number or a customer code is needed")
+
+
+def _put(fields: dict[str, str], **values: str | None) -> None:
+    for key, value in values.items():
+        if value is not None and value != "":
+            fields[key] = value
+
+
+def _describe(exc: Exception) -> str:
+    """A short reason for a transport failure, without the request's fields."""
+    text = str(exc).strip()
+    if not text:
+        return type(exc).__name__
+    return text.splitlines()[0][:160]

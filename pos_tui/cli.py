@@ -1,0 +1,161 @@
+"""The ``pos-tui`` command. Heavy modules are imported inside each command, not at start-up.
+
+Exit codes: 0 success; 1 the API refused (``error``, ``no_match``) or the input is not an API
+response; 2 usage or settings; 3 a write's outcome is unknown; 5 the server could not be
+reached or failed; 70 an unexpected error (its traceback is in the log).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from typing import Any
+
+log = logging.getLogger("pos_tui.cli")
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNKNOWN, EXIT_UNREACHABLE, EXIT_BUG = 0, 1, 2, 3, 5, 70
+
+
+class CommandError(Exception):
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pos-tui", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser("demo", help="the till in training mode on the embedded sandbox")
+
+    decode = commands.add_parser("decode", help="decode a response body and print it as the API's JSON")
+    decode.add_argument("--call", required=True, help="the API's type, or a report's name")
+    decode.add_argument(
+        "--kind",
+        choices=["points", "giftcard", "buyx", "events", "earned"],
+        help="the campaign kind of a receipt (a gift-card spend and an earn-per-event redemption look alike)",
+    )
+    decode.add_argument("file", nargs="?", default="-", help="the body (default: standard input)")
+
+    call = commands.add_parser("call", help="perform one call with the configured account")
+    call.add_argument("call", help="the API's type, or a report's name")
+    call.add_argument("fields", nargs="*", metavar="field=value")
+    call.add_argument("--kind", choices=["points", "giftcard", "buyx", "events", "earned"])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args.command = "till"
+    try:
+        handler = _COMMANDS[args.command]
+        return handler(args)
+    except CommandError as exc:
+        print(f"pos-tui: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # the last line of defence: a trace for the log, a sentence for the user
+        from .logs import setup_logging
+
+        path = setup_logging()
+        log.exception("unexpected error in 'pos-tui %s'", args.command)
+        where = f" (details in {path})" if path else ""
+        print(f"pos-tui: unexpected error{where}", file=sys.stderr)
+        return EXIT_BUG
+
+
+def _settings_error(exc: Exception) -> CommandError:
+    return CommandError(str(exc), EXIT_USAGE)
+
+
+def cmd_decode(args: argparse.Namespace) -> int:
+    from .api.calls import decode, spec_for
+    from .api.errors import BadResponseError
+
+    try:
+        spec = spec_for(args.call)
+    except KeyError as exc:
+        raise CommandError(exc.args[0], EXIT_USAGE) from None
+    body = _read_input(args.file)
+    try:
+        result = decode(spec, body, hint=args.kind)
+    except BadResponseError as exc:
+        raise CommandError(f"not an API response: {exc}", EXIT_REFUSED) from None
+    _print_json(result.wire())
+    return EXIT_OK
+
+
+def cmd_call(args: argparse.Namespace) -> int:
+    from .api.calls import spec_for
+
+    fields: dict[str, str] = {}
+    for item in args.fields:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise CommandError(f"expected field=value, got {item!r}", EXIT_USAGE)
+        fields[name] = value
+    try:
+        spec_for(args.call, fields)
+    except KeyError as exc:
+        raise CommandError(exc.args[0], EXIT_USAGE) from None
+    return asyncio.run(_call(args.call, fields, args.kind))
+
+
+async def _call(name: str, fields: dict[str, str], kind: str | None) -> int:
+    from .api import errors
+    from .logs import setup_logging
+    from .services import client_from_settings
+    from .settings import SettingsError, load_settings
+
+    setup_logging()
+    try:
+        settings = load_settings()
+        client = client_from_settings(settings)
+    except SettingsError as exc:
+        raise _settings_error(exc) from None
+    async with client:
+        try:
+            result = await client.call(name, fields, hint=kind)
+        except (errors.ApiError, errors.NoMatchError, errors.HTTPStatusRefusal) as exc:
+            raise CommandError(f"refused: {exc}", EXIT_REFUSED) from None
+        except errors.OutcomeUnknownError as exc:
+            if exc.write:
+                raise CommandError(f"outcome unknown: {exc}", EXIT_UNKNOWN) from None
+            raise CommandError(str(exc), EXIT_UNREACHABLE) from None
+        except (errors.NotSentError, errors.BadResponseError) as exc:
+            raise CommandError(str(exc), EXIT_UNREACHABLE) from None
+    _print_json(result.wire())
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    raise CommandError(
+        "the demo needs the embedded sandbox and the till, which are not built yet", EXIT_USAGE
+    )
+
+
+def cmd_till(args: argparse.Namespace) -> int:
+    raise CommandError("the till is not built yet; try 'pos-tui --help'", EXIT_USAGE)
+
+
+def _read_input(name: str) -> bytes:
+    if name == "-":
+        return sys.stdin.buffer.read()
+    try:
+        with open(name, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise CommandError(f"{name}: {exc.strerror}", EXIT_USAGE) from None
+
+
+def _print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+
+_COMMANDS = {"decode": cmd_decode, "call": cmd_call, "demo": cmd_demo, "till": cmd_till}

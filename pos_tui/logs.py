@@ -1,0 +1,37 @@
+"""The log: a rotating file in the data dir. Tracebacks go here, never to the screen."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+_configured: Path | None = None
+
+
+def log_path() -> Path:
+    from .settings import data_dir
+
+    return data_dir() / "logs" / "pos-tui.log"
+
+
+def setup_logging(level: int = logging.INFO) -> Path | None:
+    """Send the ``pos_tui`` loggers to the rotating log file. Returns its path (None if unwritable)."""
+    global _configured
+    if _configured is not None:
+        return _configured
+    path = log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+        )
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger("pos_tui")
+    root.addHandler(handler)
+    root.setLevel(level)
+    root.propagate = False
+    _configured = path
+    return path

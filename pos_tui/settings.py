@@ -1,0 +1,125 @@
+"""Settings: ``POS_TUI_*`` environment variables over a TOML file over defaults.
+
+The file lives in platformdirs' config dir (``POS_TUI_CONFIG`` points elsewhere); local data
+(logs, journal, sandbox database) in the data dir (``POS_TUI_DATA_DIR``). The secret is never
+read from or written to the file: it comes from keyring, or from ``POS_TUI_API_KEY`` for
+automation.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+APP_NAME = "pos-tui"
+SECRET_KEYS = {"api_key", "password", "secret", "user_password", "user_api_key"}
+
+
+class SettingsError(Exception):
+    """A settings file or variable is wrong; the message names the file, the key and the problem."""
+
+
+def config_path() -> Path:
+    explicit = os.environ.get("POS_TUI_CONFIG")
+    if explicit:
+        return Path(explicit).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME) / "config.toml"
+
+
+def data_dir() -> Path:
+    explicit = os.environ.get("POS_TUI_DATA_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME)
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    """The settings file; a syntax error or a secret in it is a :class:`SettingsError`."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path) -> None:
+        super().__init__(settings_cls)
+        self.path = path
+        self.data = self._read()
+
+    def _read(self) -> dict[str, Any]:
+        if not self.path.is_file():
+            return {}
+        try:
+            data = tomllib.loads(self.path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"{self.path}: not valid TOML ({exc})") from None
+        except OSError as exc:
+            raise SettingsError(f"{self.path}: cannot be read ({exc.strerror})") from None
+        found = SECRET_KEYS & set(data)
+        if found:
+            raise SettingsError(
+                f"{self.path}: key {sorted(found)[0]!r} is not allowed; secrets are kept in the "
+                "system keyring (run 'pos-tui login'), never in the settings file"
+            )
+        return data
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self.data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.data.items()}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="POS_TUI_", extra="forbid", validate_default=True)
+
+    api_url: str = "https://api.clienttoolbox.com/api.php"
+    user_id: str = ""
+    account_id: str = ""
+    #: Only from the environment (``POS_TUI_API_KEY``) or keyring; never from the file.
+    api_key: SecretStr | None = Field(default=None, exclude=True)
+    secret_kind: Literal["password", "api_key"] = "password"
+    secret_in_header: bool = False
+    output: Literal["xml", "json"] = "xml"
+    connect_timeout: float = Field(5.0, gt=0, le=120)
+    read_timeout: float = Field(20.0, gt=0, le=600)
+    terminal_name: str = ""
+    receipt_width: Literal[32, 42, 48] = 42
+    theme: str = "pos-default"
+
+    @field_validator("api_url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        value = value.strip()
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// (or http:// for a sandbox on this machine)")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _TomlSource(settings_cls, config_path()))
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """The effective settings, or a :class:`SettingsError` that says what is wrong and where."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False, include_input=False)[0]
+        key = ".".join(str(part) for part in error["loc"])
+        if error["type"] == "extra_forbidden":
+            problem = "is not a known setting"
+        else:
+            problem = error["msg"]
+        raise SettingsError(f"{config_path()}: setting {key!r} {problem}") from None
