@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -82,10 +81,10 @@ def decode_tree(spec: CallSpec, tree: Tree, *, hint: str | None = None) -> m.Wir
     status = tree["status"]
     if status == "error":
         extra = {k: v for k, v in tree.items() if k not in {"status", "error", "errors"}}
-        return m.ErrorResponse(messages=error_messages(tree), **extra)
+        return m.ErrorResponse(status="error", messages=error_messages(tree), **extra)
     if status == "no_match":
         message = tree.get("message")
-        return m.NoMatch(message=message if isinstance(message, str) else "No customer matches")
+        return m.NoMatch(status="no_match", message=message if isinstance(message, str) else "")
     try:
         return spec.decoder(tree, hint)
     except ValidationError as exc:
@@ -96,8 +95,3 @@ def _first(exc: ValidationError) -> str:
     error = exc.errors(include_url=False, include_input=False)[0]
     where = ".".join(str(part) for part in error["loc"]) or "response"
     return f"{where}: {error['msg']}"
-
-
-def wire_json(model: Any) -> dict[str, Any]:
-    """A decoded response in the API's JSON shape."""
-    return model.wire()

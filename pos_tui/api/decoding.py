@@ -115,15 +115,15 @@ def _parse_xml(body: bytes) -> Tree:
         root = etree.fromstring(body, parser)
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise BadResponseError(f"The answer is not readable XML ({exc})", cut_short=cut_short) from None
+    if root is None:
+        raise BadResponseError("The answer is not readable XML", cut_short=cut_short)
+    if _local(root.tag) != "response":
+        raise BadResponseError(f"The answer is XML but not an API response (root <{_local(root.tag)}>)")
     if cut_short:
         raise BadResponseError("The answer was cut short (no closing </response>)", cut_short=True)
-    if root is None:
-        raise BadResponseError("The answer is not readable XML")
     fatal = [e for e in parser.error_log if e.type_name not in _TOLERATED_XML_ERRORS]
     if fatal:
         raise BadResponseError(f"The answer is malformed XML: {fatal[0].message.strip()} (line {fatal[0].line})")
-    if _local(root.tag) != "response":
-        raise BadResponseError(f"The answer is XML but not an API response (root <{_local(root.tag)}>)")
     tree = _element(root)
     return tree if isinstance(tree, dict) else {}
 
