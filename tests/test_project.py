@@ -1,0 +1,63 @@
+"""Rules of the project that a test can keep: the README's commands, the layering, lazy imports."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+
+from .conftest import ROOT
+
+PLAIN = ["pos_tui/api", "pos_tui/settings.py", "pos_tui/services.py", "pos_tui/logs.py"]
+
+
+def readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    return re.findall(r"```sh\n(.+?)\n```", text)[:2]
+
+
+def test_readme_starts_with_the_demo_and_test_commands():
+    demo, tests = readme_commands()
+    assert demo.endswith("pos-tui demo") and "pip install" in demo
+    assert "pytest" in tests and "[test]" in tests
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert readme_commands()[1] in ci
+
+
+def test_pytest_is_pinned_below_9():
+    assert '"pytest>=8,<9"' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_the_api_layer_imports_nothing_from_textual():
+    for base in PLAIN:
+        path = ROOT / base
+        for file in [path] if path.is_file() else path.rglob("*.py"):
+            tree = ast.parse(file.read_text())
+            for node in ast.walk(tree):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    names = [node.module]
+                assert not any(n.split(".")[0] == "textual" for n in names), f"{file} imports textual"
+
+
+def imported_after(statement: str) -> set[str]:
+    code = f"import sys; {statement}; print(' '.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return set(out.split())
+
+
+def test_using_the_api_never_loads_textual():
+    modules = imported_after("from pos_tui.api.client import LoyaltyClient; import pos_tui.api.models")
+    assert "textual" not in modules
+
+
+def test_start_up_defers_heavy_imports():
+    modules = imported_after("import pos_tui.cli, pos_tui.api")
+    for heavy in ("httpx", "pydantic", "lxml", "textual"):
+        assert heavy not in modules, f"{heavy} is imported at start-up"
