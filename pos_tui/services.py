@@ -20,9 +20,7 @@ def credentials_from_settings(settings: Settings) -> Any:
         if not value
     ]
     if missing:
-        raise SettingsError(
-            "no credentials for the loyalty API: set " + ", ".join(missing)
-        )
+        raise SettingsError("no credentials for the loyalty API: set " + ", ".join(missing))
     assert settings.api_key is not None
     return Credentials(
         settings.user_id,

@@ -41,9 +41,7 @@ CALLS: dict[str, CallSpec] = {
             "record_activity", "record_activity", lambda t, h: m.decode_receipt(t, "earn", h), write=True
         ),
         CallSpec("redeem", "redeem", lambda t, h: m.decode_receipt(t, "redeem", h), write=True),
-        CallSpec(
-            "batch_transactions", "batch_transactions", _model(m.BatchResponse), write=True, api15=True
-        ),
+        CallSpec("batch_transactions", "batch_transactions", _model(m.BatchResponse), write=True, api15=True),
         CallSpec("transaction_delete", "transaction_delete", _model(m.Success), write=True),
         CallSpec("customers_all", "reports", _model(m.CustomersAllReport), report="customers_all"),
         CallSpec(

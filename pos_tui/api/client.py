@@ -178,9 +178,7 @@ class LoyaltyClient:
         return await self._typed("record_activity", earn.fields(), m.ReceiptResponse, hint=earn.kind)
 
     async def redeem(self, redemption: Redemption) -> m.ReceiptResponse:
-        return await self._typed(
-            "redeem", redemption.fields(), m.ReceiptResponse, hint=redemption.kind
-        )
+        return await self._typed("redeem", redemption.fields(), m.ReceiptResponse, hint=redemption.kind)
 
     async def batch_transactions(self, batch: Batch) -> m.BatchResponse:
         return await self._typed("batch_transactions", batch.fields(), m.BatchResponse)
@@ -286,9 +284,7 @@ class LoyaltyClient:
 
     # The machinery -----------------------------------------------------------------------
 
-    async def call(
-        self, name: str, fields: Mapping[str, str], *, hint: str | None = None
-    ) -> m.WireModel:
+    async def call(self, name: str, fields: Mapping[str, str], *, hint: str | None = None) -> m.WireModel:
         """Perform any call by name (its ``type``, or a report's name) with raw form fields.
 
         Returns the success model; raises for ``error``, ``no_match`` and every failure.
@@ -356,7 +352,12 @@ class LoyaltyClient:
         write = spec.write
         try:
             response = await self._http.post(self.url, data=form, headers=headers)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol) as exc:
+        except (
+            httpx.ConnectError,
+            httpx.ConnectTimeout,
+            httpx.PoolTimeout,
+            httpx.UnsupportedProtocol,
+        ) as exc:
             raise NotSentError(f"Could not reach the loyalty server ({_describe(exc)})") from None
         except httpx.TimeoutException as exc:
             raise OutcomeUnknownError(
@@ -387,9 +388,7 @@ class LoyaltyClient:
             raise
         if isinstance(result, m.ErrorResponse):
             error_class = (
-                AuthenticationError
-                if any(_AUTH_WORDS.search(msg) for msg in result.messages)
-                else ApiError
+                AuthenticationError if any(_AUTH_WORDS.search(msg) for msg in result.messages) else ApiError
             )
             raise error_class(result.messages)
         if isinstance(result, m.NoMatch):

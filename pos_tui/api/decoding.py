@@ -30,9 +30,13 @@ _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST)", re.IGNORECASE)
 _HTML = re.compile(rb"^\s*<(!doctype\s+html|html|head|body|title|h1|p)\b", re.IGNORECASE)
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-_AMP = re.compile(rb"&(?!#[0-9]+;|#x[0-9a-fA-F]+;)([A-Za-z][A-Za-z0-9]*;)?")
-_XML_ENTITIES = {b"amp;", b"lt;", b"gt;", b"quot;", b"apos;"}
-_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# An '&' that does not start one of XML's own references: raw, or an HTML entity name.
+_AMP = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)([A-Za-z][A-Za-z0-9]*;)?")
+# '=' then a quote: where attributes may be. Only the elements whose tags show one have their
+# attributes read (reading .attrib of every element costs more than the whole parse).
+_ATTRIBUTE = re.compile(rb"=\s*[\"']")
+_TAG_NAME = re.compile(rb"<([A-Za-z_][\w.:-]*)")
+_CONTROL = bytes(range(0x00, 0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
 _END = re.compile(rb"(</\s*response\s*>|<\s*response\b[^<>]*/>)\s*$", re.IGNORECASE)
 _JSONP = re.compile(r"^\s*(?:/\*\*/\s*)?[A-Za-z_$][\w$.]*\s*\((.*)\)\s*;?\s*$", re.DOTALL)
 # libxml2 error for a mismatched closing tag: repaired by recovery, as the reference needs.
@@ -123,23 +127,34 @@ def _parse_xml(body: bytes) -> Tree:
         raise BadResponseError("The answer was cut short (no closing </response>)", cut_short=True)
     fatal = [e for e in parser.error_log if e.type_name not in _TOLERATED_XML_ERRORS]
     if fatal:
-        raise BadResponseError(f"The answer is malformed XML: {fatal[0].message.strip()} (line {fatal[0].line})")
-    tree = _element(root)
+        raise BadResponseError(
+            f"The answer is malformed XML: {fatal[0].message.strip()} (line {fatal[0].line})"
+        )
+    tree = _element(root, _attributed_tags(body))
     return tree if isinstance(tree, dict) else {}
 
 
 def _repair_xml(body: bytes) -> bytes:
     if b"&" in body:
         body = _AMP.sub(_fix_ampersand, body)
-    return _CONTROL.sub(b"", body)
+    return body.translate(None, _CONTROL)
+
+
+def _attributed_tags(body: bytes) -> frozenset[str]:
+    """Tags of the start tags that may carry attributes (a false alarm only costs a lookup)."""
+    tags = set()
+    for match in _ATTRIBUTE.finditer(body):
+        start = body.rfind(b"<", 0, match.start())
+        name = _TAG_NAME.match(body, start) if start >= 0 else None
+        if name:
+            tags.add(name.group(1).decode("ascii", "replace").rsplit(":", 1)[-1])
+    return frozenset(tags)
 
 
 def _fix_ampersand(match: re.Match[bytes]) -> bytes:
     name = match.group(1)
     if name is None:
         return b"&amp;"  # a raw '&' in text, as in "Coffees & Teas"
-    if name in _XML_ENTITIES:
-        return match.group(0)
     codepoint = html.entities.name2codepoint.get(name[:-1].decode("ascii"))
     if codepoint is not None:
         return b"&#%d;" % codepoint
@@ -150,25 +165,28 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1] if "}" in tag else tag
 
 
-def _element(element: Any) -> Any:
+def _element(element: Any, attributed: frozenset[str]) -> Any:
     """An element as a value: text for a leaf, a dict for an element with children or attributes."""
-    attrib = element.attrib
+    attrib = element.attrib if _local(element.tag) in attributed else None
     if len(element) == 0:
         text = (element.text or "").strip()
         if not attrib:
             return text
-        node: dict[str, Any] = dict(attrib)
+        leaf: dict[str, Any] = dict(attrib)
         if text:
-            node.setdefault("text", text)
-        return node
-    node = dict(attrib) if attrib else {}
+            leaf.setdefault("text", text)
+        return leaf
+    node: dict[str, Any] = dict(attrib) if attrib else {}
     for child in element:
         tag = child.tag
-        if not isinstance(tag, str):  # comments, processing instructions
+        if not isinstance(tag, str):  # comments, processing instructions, entities
             continue
         if "}" in tag:
             tag = _local(tag)
-        value = _element(child)
+        if len(child) == 0 and tag not in attributed:
+            value: Any = (child.text or "").strip()  # the common case, inlined
+        else:
+            value = _element(child, attributed)
         if tag in node:
             existing = node[tag]
             if isinstance(existing, _Repeated):
@@ -205,7 +223,7 @@ def _parse_jsonp(body: bytes) -> Tree:
 
 def _load_json(text: str) -> Tree:
     try:
-        value = json.loads(text, parse_float=Decimal)
+        value = json.loads(text, parse_float=Decimal, object_hook=_null_is_empty)
     except json.JSONDecodeError as exc:
         cut = exc.pos >= len(text.rstrip()) - 1
         if cut:
@@ -219,6 +237,13 @@ def _load_json(text: str) -> Tree:
     if "status" not in value and isinstance(response, dict):
         value = response  # some gateways wrap the document in {"response": {...}}
     return value
+
+
+def _null_is_empty(obj: dict[str, Any]) -> dict[str, Any]:
+    """JSON ``null`` means what an empty XML element means: ``""``."""
+    if None in obj.values():
+        return {key: "" if value is None else value for key, value in obj.items()}
+    return obj
 
 
 # Messages ----------------------------------------------------------------------------------

@@ -11,10 +11,17 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from .wire import format_decimal, parse_decimal
-
 
 
 def _positive(value: Decimal | None) -> Decimal | None:
@@ -138,9 +145,7 @@ class EarnedEarn(_Earn):
         return self._earn_common()
 
 
-Earn = Annotated[
-    PointsEarn | GiftCardLoad | BuyXEarn | EventsEarn | EarnedEarn, Field(discriminator="kind")
-]
+Earn = Annotated[PointsEarn | GiftCardLoad | BuyXEarn | EventsEarn | EarnedEarn, Field(discriminator="kind")]
 
 
 class _Redeem(_Write):

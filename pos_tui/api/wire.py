@@ -63,7 +63,7 @@ def format_decimal(value: Decimal) -> str:
 
 
 def parse_date(value: object) -> date | None:
-    """``YYYY-MM-DD`` (or the date part of ``YYYY-MM-DD HH:MM:SS``); ``""`` and ``0000-00-00`` are ``None``."""
+    """``YYYY-MM-DD`` (or the date of ``YYYY-MM-DD HH:MM:SS``); ``""`` and ``0000-00-00`` are None."""
     if value is None or isinstance(value, date):
         return value  # type: ignore[return-value]
     if not isinstance(value, str):

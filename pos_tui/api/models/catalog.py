@@ -130,9 +130,7 @@ class CustomerBalance(WireModel):
     code: Text = ""
     card_number: Text = ""
     campaign: BalanceCampaign = Field(default_factory=BalanceCampaign)
-    transactions: Annotated[list[HistoryTransaction], wrapped("transaction")] = Field(
-        default_factory=list
-    )
+    transactions: Annotated[list[HistoryTransaction], wrapped("transaction")] = Field(default_factory=list)
 
 
 class BatchResult(WireModel):

@@ -19,18 +19,6 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
 from ..wire import format_decimal, parse_date, parse_datetime, parse_decimal
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "Y" if value else "N"
-    if isinstance(value, int | Decimal):
-        return str(value)
-    raise ValueError("expected text")
-
-
 def _decimal_out(value: Decimal | None) -> str:
     return "" if value is None else format_decimal(value)
 
@@ -43,7 +31,8 @@ def _datetime_out(value: datetime | None) -> str:
     return "" if value is None else value.isoformat(sep=" ")
 
 
-Text = Annotated[str, BeforeValidator(_text)]
+#: Text; numbers become their string (``coerce_numbers_to_str``), JSON nulls arrive as "".
+Text = str
 #: Money, points, counts: always ``Decimal`` (or ``None`` for an empty element).
 Amount = Annotated[
     Decimal | None, BeforeValidator(parse_decimal), PlainSerializer(_decimal_out, return_type=str)

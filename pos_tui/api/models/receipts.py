@@ -7,7 +7,7 @@ the transaction's own shape, and :data:`RECEIPT_MODELS` picks the typed model.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import AliasChoices, BeforeValidator, Field, SerializeAsAny, WrapSerializer
 
@@ -23,9 +23,9 @@ def _none_as_empty(value: Any, handler: Any) -> Any:
     return "" if value is None else handler(value)
 
 
-def _optional(model: type) -> Any:
-    """A sub-element that may be empty (``<promotion></promotion>``): ``None``, dumped as ``""``."""
-    return Annotated[model | None, BeforeValidator(_empty_none), WrapSerializer(_none_as_empty)]
+T = TypeVar("T")
+#: A sub-element that may be empty (``<promotion></promotion>``): ``None``, dumped as ``""``.
+Maybe = Annotated[T | None, BeforeValidator(_empty_none), WrapSerializer(_none_as_empty)]
 
 
 Action = Literal["earn", "redeem"]
@@ -142,62 +142,62 @@ class _Transaction(WireModel):
 
 
 class PointsEarnTransaction(_Transaction):
-    purchase: _optional(MoneyLine) = None
-    promotion: _optional(Promotion) = None
-    recorded: _optional(RecordedPoints) = None
-    balance: _optional(PointsBalance) = None
-    cumulative_balance: _optional(PointsBalance) = Field(None, validation_alias=_CUMULATIVE)
+    purchase: Maybe[MoneyLine] = None
+    promotion: Maybe[Promotion] = None
+    recorded: Maybe[RecordedPoints] = None
+    balance: Maybe[PointsBalance] = None
+    cumulative_balance: Maybe[PointsBalance] = Field(None, validation_alias=_CUMULATIVE)
 
 
 class GiftCardLoadTransaction(_Transaction):
-    add: _optional(MoneyLine) = None
-    balance: _optional(MoneyLine) = None
-    cumulative_balance: _optional(MoneyLine) = Field(None, validation_alias=_CUMULATIVE)
+    add: Maybe[MoneyLine] = None
+    balance: Maybe[MoneyLine] = None
+    cumulative_balance: Maybe[MoneyLine] = Field(None, validation_alias=_CUMULATIVE)
 
 
 class BuyXEarnTransaction(_Transaction):
-    purchase: _optional(BuyXPurchaseLine) = None
+    purchase: Maybe[BuyXPurchaseLine] = None
     balances: Annotated[list[BuyXItemCount], wrapped("item")] = Field(default_factory=list)
 
 
 class EventsEarnTransaction(_Transaction):
-    event: _optional(EventLine) = None
-    balance: _optional(EventsBalance) = None
-    cumulative_balance: _optional(EventsBalance) = Field(None, validation_alias=_CUMULATIVE)
+    event: Maybe[EventLine] = None
+    balance: Maybe[EventsBalance] = None
+    cumulative_balance: Maybe[EventsBalance] = Field(None, validation_alias=_CUMULATIVE)
 
 
 class EarnedEarnTransaction(_Transaction):
-    event: _optional(EventLine) = None
-    earn: _optional(MoneyLine) = None
-    balance: _optional(MoneyLine) = None
-    cumulative_balance: _optional(MoneyLine) = Field(None, validation_alias=_CUMULATIVE)
+    event: Maybe[EventLine] = None
+    earn: Maybe[MoneyLine] = None
+    balance: Maybe[MoneyLine] = None
+    cumulative_balance: Maybe[MoneyLine] = Field(None, validation_alias=_CUMULATIVE)
 
 
 class PointsRedeemTransaction(_Transaction):
-    reward: _optional(PointsRewardLine) = None
-    custom: _optional(CustomPointsLine) = None
-    monetary: _optional(MonetaryRedemptionLine) = None
-    balance: _optional(PointsBalance) = None
-    cumulative_balance: _optional(PointsBalance) = Field(None, validation_alias=_CUMULATIVE)
+    reward: Maybe[PointsRewardLine] = None
+    custom: Maybe[CustomPointsLine] = None
+    monetary: Maybe[MonetaryRedemptionLine] = None
+    balance: Maybe[PointsBalance] = None
+    cumulative_balance: Maybe[PointsBalance] = Field(None, validation_alias=_CUMULATIVE)
 
 
 class MoneyRedeemTransaction(_Transaction):
     """A gift-card spend or an earn-per-event redemption: money deducted."""
 
-    deduct: _optional(MoneyLine) = None
-    balance: _optional(MoneyLine) = None
-    cumulative_balance: _optional(MoneyLine) = Field(None, validation_alias=_CUMULATIVE)
+    deduct: Maybe[MoneyLine] = None
+    balance: Maybe[MoneyLine] = None
+    cumulative_balance: Maybe[MoneyLine] = Field(None, validation_alias=_CUMULATIVE)
 
 
 class BuyXRedeemTransaction(_Transaction):
-    reward: _optional(BuyXRewardLine) = None
+    reward: Maybe[BuyXRewardLine] = None
     balances: Annotated[list[BuyXItemCount], wrapped("item")] = Field(default_factory=list)
 
 
 class EventsRedeemTransaction(_Transaction):
-    reward: _optional(EventsRewardLine) = None
-    balance: _optional(EventsBalance) = None
-    cumulative_balance: _optional(EventsBalance) = Field(None, validation_alias=_CUMULATIVE)
+    reward: Maybe[EventsRewardLine] = None
+    balance: Maybe[EventsBalance] = None
+    cumulative_balance: Maybe[EventsBalance] = Field(None, validation_alias=_CUMULATIVE)
 
 
 class Receipt(WireModel):
@@ -207,7 +207,7 @@ class Receipt(WireModel):
     action: ClassVar[Action] = "earn"
 
     account_name: Text = ""
-    agency: _optional(Agency) = None
+    agency: Maybe[Agency] = None
     campaign: ReceiptCampaign = Field(default_factory=ReceiptCampaign)
     customer: ReceiptCustomer = Field(default_factory=ReceiptCustomer)
     transaction: _Transaction = Field(default_factory=_Transaction)
