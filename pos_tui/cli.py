@@ -44,6 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("call", help="the API's type, or a report's name")
     call.add_argument("fields", nargs="*", metavar="field=value")
     call.add_argument("--kind", choices=["points", "giftcard", "buyx", "events", "earned"])
+
+    sandbox = commands.add_parser("sandbox", help="serve the sandbox API over HTTP (training rooms, tests)")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8080)
+    sandbox.add_argument("--db", help="the sandbox database (default: sandbox.db in the data dir)")
+    sandbox.add_argument("--reset", action="store_true", help="recreate the demo data")
+    sandbox.add_argument("--request-log", help="append one JSON line per request to this file")
+    sandbox.add_argument("--faults", default="", help="e.g. 'record_activity:after_commit=0.2,*:delay=1'")
+    sandbox.add_argument("--fault-seed", type=int, default=0)
     return parser
 
 
@@ -134,6 +143,33 @@ async def _call(name: str, fields: dict[str, str], kind: str | None) -> int:
     return EXIT_OK
 
 
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .logs import setup_logging
+    from .sandbox.app import open_sandbox, serve
+    from .sandbox.faults import FaultSpecError
+    from .settings import data_dir
+
+    setup_logging()
+    path = Path(args.db) if args.db else data_dir() / "sandbox.db"
+    try:
+        sandbox = open_sandbox(
+            path,
+            reset=args.reset,
+            faults=args.faults,
+            fault_seed=args.fault_seed,
+            request_log=Path(args.request_log) if args.request_log else None,
+        )
+    except FaultSpecError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
+    except OSError as exc:
+        raise CommandError(f"{path}: {exc.strerror or exc}", EXIT_USAGE) from None
+    print(f"pos-tui sandbox: http://{args.host}:{args.port}/api.php  (database {path})", file=sys.stderr)
+    serve(sandbox, args.host, args.port)
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     raise CommandError(
         "the demo needs the embedded sandbox and the till, which are not built yet", EXIT_USAGE
@@ -158,4 +194,10 @@ def _print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
 
 
-_COMMANDS = {"decode": cmd_decode, "call": cmd_call, "demo": cmd_demo, "till": cmd_till}
+_COMMANDS = {
+    "decode": cmd_decode,
+    "call": cmd_call,
+    "demo": cmd_demo,
+    "till": cmd_till,
+    "sandbox": cmd_sandbox,
+}

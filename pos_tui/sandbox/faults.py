@@ -1,0 +1,87 @@
+"""Fault injection for the reliability work: ``CALL:KIND=VALUE`` items, comma separated.
+
+KIND is one of ``before_commit`` / ``after_commit`` / ``http502`` / ``truncate`` (a probability
+from 0 to 1) or ``delay`` (seconds, after committing). CALL is an API ``type``, a report's name
+or ``*``. Draws come from one seeded generator, so a run with the same seed and the same
+sequence of requests injects the same faults.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass
+
+KINDS = ("before_commit", "after_commit", "delay", "http502", "truncate")
+
+
+class FaultSpecError(ValueError):
+    pass
+
+
+class DroppedConnection(Exception):
+    """Raised by the app to drop the connection: no (complete) answer reaches the client."""
+
+
+@dataclass(frozen=True)
+class Fault:
+    call: str
+    kind: str
+    value: float
+
+
+@dataclass
+class Decision:
+    before_commit: bool = False
+    after_commit: bool = False
+    http502: bool = False
+    truncate: bool = False
+    delay: float = 0.0
+
+    @property
+    def names(self) -> list[str]:
+        found = [k for k in ("before_commit", "after_commit", "http502", "truncate") if getattr(self, k)]
+        return found + (["delay"] if self.delay else [])
+
+
+def parse(spec: str) -> list[Fault]:
+    faults = []
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        call, sep, rest = item.partition(":")
+        kind, eq, raw = rest.partition("=")
+        if not sep or not eq or not call:
+            raise FaultSpecError(f"fault {item!r}: expected CALL:KIND=VALUE")
+        if kind not in KINDS:
+            raise FaultSpecError(f"fault {item!r}: KIND must be one of {', '.join(KINDS)}")
+        try:
+            value = float(raw)
+        except ValueError:
+            raise FaultSpecError(f"fault {item!r}: {raw!r} is not a number") from None
+        if kind == "delay" and not 0 <= value <= 600:
+            raise FaultSpecError(f"fault {item!r}: a delay is 0 to 600 seconds")
+        if kind != "delay" and not 0 <= value <= 1:
+            raise FaultSpecError(f"fault {item!r}: a probability is 0 to 1")
+        faults.append(Fault(call.strip(), kind, value))
+    return faults
+
+
+class FaultPlan:
+    def __init__(self, faults: list[Fault] | str = "", seed: int = 0) -> None:
+        self.faults = parse(faults) if isinstance(faults, str) else list(faults)
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+
+    def __bool__(self) -> bool:
+        return bool(self.faults)
+
+    def decide(self, call: str) -> Decision:
+        decision = Decision()
+        with self._lock:
+            for fault in self.faults:
+                if fault.call not in ("*", call):
+                    continue
+                if fault.kind == "delay":
+                    decision.delay = max(decision.delay, fault.value)
+                elif self._random.random() < fault.value:
+                    setattr(decision, fault.kind, True)
+        return decision

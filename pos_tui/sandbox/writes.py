@@ -1,0 +1,411 @@
+"""The sandbox's writes: ``record_activity``, ``redeem``, ``transaction_delete``, ``batch_transactions``.
+
+Each runs inside one write transaction; a :class:`~.db.Refused` rolls it back, so a refused
+call changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from typing import Any
+
+from ..api.wire import parse_decimal
+from . import db, views
+from .db import Refused, money, number
+
+
+def _need(fields: dict[str, str], name: str) -> Decimal:
+    value = _amount(fields, name, required=True)
+    return value
+
+
+def _amount(fields: dict[str, str], name: str, *, required: bool) -> Decimal | None:
+    raw = fields.get(name, "")
+    try:
+        value = parse_decimal(raw)
+    except ValueError:
+        raise Refused(f"Invalid {name} '{raw}'") from None
+    if value is None:
+        if required:
+            raise Refused(f"{name} is required")
+        return None
+    if value <= 0:
+        raise Refused(f"{name} must be greater than zero")
+    return value
+
+
+def _customer_for_earn(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str]) -> sqlite3.Row:
+    code, card = fields.get("code", "").strip(), fields.get("card_number", "").strip()
+    if not (code or card):
+        raise Refused("Either code or card_number is required")
+    found = db.find_customer(conn, acct["id"], code=code, card_number=card)
+    if found is None:  # "New customer accounts are automatically created when a transaction is received"
+        found = db.create_customer(conn, acct["id"], code=code, card_number=card)
+    return found
+
+
+def _customer_by_code(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str]) -> sqlite3.Row:
+    code = fields.get("code", "").strip()
+    if not code:
+        raise Refused("code is required (the customer's unique code, not the card number)")
+    found = db.find_customer(conn, acct["id"], code=code)
+    if found is None:
+        raise Refused(f"No customer with code '{code}'")
+    return found
+
+
+def _item(conn: sqlite3.Connection, camp: sqlite3.Row, key: str) -> sqlite3.Row:
+    for item in db.items(conn, camp["id"]):
+        if key and key in (item["item_id"], item["reward_id"], item["name"]):
+            return item
+    raise Refused(f"Unknown item '{key}' in campaign '{camp['name']}'")
+
+
+def _balance_ids(conn: sqlite3.Connection, acct: sqlite3.Row, camp: sqlite3.Row) -> list[str]:
+    if acct["coalition"] and camp["type"] in {"points", "giftcard"}:
+        return db.coalition_campaigns(conn, acct, camp["type"])
+    return [camp["id"]]
+
+
+def _custom_fields(fields: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in fields.items() if k.startswith("custom_field_")}
+
+
+def record_activity(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+    camp = db.campaign(conn, acct["id"], fields.get("campaign_id", "").strip())
+    cust = _customer_for_earn(conn, acct, fields)
+    note = fields.get("authorization", "")
+    kind = camp["type"]
+    base = {
+        "account_id": acct["id"],
+        "campaign_id": camp["id"],
+        "code": cust["code"],
+        "redeemed": 0,
+        "description": note,
+        "user": user,
+    }
+    details: dict[str, Any] = {"custom_fields": _custom_fields(fields)}
+    transaction: dict[str, Any] = {}
+    if kind == "points":
+        amount = _amount(fields, "amount", required=False) or Decimal(0)
+        points = amount * Decimal(camp["points_ratio"] or "1")
+        promo_id = fields.get("promo_id", "").strip()
+        promotion = None
+        if promo_id:
+            promotion = conn.execute(
+                "SELECT * FROM promotions WHERE campaign_id = ? AND id = ?", (camp["id"], promo_id)
+            ).fetchone()
+            if promotion is None:
+                raise Refused(f"Unknown promo_id '{promo_id}'")
+            factor = Decimal(promotion["amount"])
+            points = points * factor if promotion["operation"] == "x" else points + factor
+        points = points.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        details["purchase"] = money(amount)
+        tid = db.insert_transaction(conn, **base, amount=points, details=details)
+        transaction = {"id": str(tid), "purchase": {"amount": money(amount), "currency": camp["currency"]}}
+        if promotion is not None:
+            transaction["promotion"] = {
+                "description": promotion["description"],
+                "operation": promotion["operation"],
+                "amount": promotion["amount"],
+            }
+        transaction["recorded"] = {"points": number(points), "description": note}
+    elif kind == "giftcard":
+        amount = _need(fields, "amount")
+        tid = db.insert_transaction(conn, **base, amount=amount, details=details)
+        transaction = {
+            "id": str(tid),
+            "add": {"amount": money(amount), "currency": camp["currency"], "description": note},
+        }
+    elif kind == "buyx":
+        key = fields.get("service_product", "").strip() or fields.get("item_identifier", "").strip()
+        if not key:
+            raise Refused("service_product or item_identifier is required")
+        item = _item(conn, camp, key)
+        raw_quantity = fields.get("buyx_quantity", "").strip() or "1"
+        if not raw_quantity.isdigit() or int(raw_quantity) < 1:
+            raise Refused(f"Invalid buyx_quantity '{raw_quantity}'")
+        quantity = int(raw_quantity)
+        tid = db.insert_transaction(conn, **base, amount=quantity, item=item["name"], details=details)
+        transaction = {
+            "id": str(tid),
+            "purchase": {"item": item["name"], "quantity": str(quantity), "description": note},
+            "balances": views.buyx_receipt_balances(conn, acct, camp, cust["code"]),
+        }
+        return {"receipt": {**views.receipt_head(acct, camp, cust), "transaction": transaction}}
+    elif kind == "events":
+        paid = _amount(fields, "amount", required=False)
+        if paid is not None:
+            details["purchase"] = money(paid)
+        tid = db.insert_transaction(conn, **base, amount=1, details=details)
+        event = {"description": note}
+        if paid is not None:
+            event["amount"] = money(paid)
+        transaction = {"id": str(tid), "event": event}
+    else:  # earned: a fixed amount of money per visit
+        earn = Decimal(camp["event_amount"] or "0")
+        tid = db.insert_transaction(conn, **base, amount=earn, details=details)
+        transaction = {
+            "id": str(tid),
+            "event": {"description": note},
+            "earn": {"amount": money(earn), "currency": camp["currency"]},
+        }
+    transaction.update(views.balances_after(conn, acct, camp, cust["code"]))
+    return {"receipt": {**views.receipt_head(acct, camp, cust), "transaction": transaction}}
+
+
+def redeem(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+    camp = db.campaign(conn, acct["id"], fields.get("campaign_id", "").strip())
+    cust = _customer_by_code(conn, acct, fields)
+    note = fields.get("authorization", "")
+    kind = camp["type"]
+    have = db.balance(conn, acct["id"], cust["code"], _balance_ids(conn, acct, camp)).balance
+    base = {
+        "account_id": acct["id"],
+        "campaign_id": camp["id"],
+        "code": cust["code"],
+        "redeemed": 1,
+        "description": note,
+        "user": user,
+    }
+    choice = fields.get("reward_to_redeem", "").strip()
+    transaction: dict[str, Any]
+    if kind == "points":
+        total = Decimal(0)
+        parts: dict[str, Any] = {}
+        if choice:
+            reward = _reward(conn, camp, choice)
+            total += Decimal(reward["needed"])
+            parts["reward"] = {
+                "id": reward["id"],
+                "points": reward["needed"],
+                "description": reward["description"],
+            }
+        custom = _amount(fields, "custom_points_redeem", required=False)
+        if custom is not None:
+            custom = custom.quantize(Decimal(1), rounding=ROUND_CEILING)
+            total += custom
+            parts["custom"] = {"points": number(custom)}
+        dollars = _amount(fields, "custom_dollars_redeem", required=False)
+        if dollars is not None:
+            if not camp["reward_ratio"]:
+                raise Refused("custom_dollars_redeem needs a spend-to-reward ratio in the campaign")
+            points = (dollars * Decimal(camp["reward_ratio"])).quantize(Decimal(1), rounding=ROUND_CEILING)
+            total += points
+            parts["monetary"] = {
+                "amount": money(dollars),
+                "currency": camp["currency"],
+                "points": number(points),
+            }
+        if not parts:
+            raise Refused(
+                "One of reward_to_redeem, custom_points_redeem or custom_dollars_redeem is required"
+            )
+        _enough(have, total, "points")
+        tid = db.insert_transaction(conn, **base, amount=-total, details=parts)
+        transaction = {"id": str(tid), "description": note, **parts}
+    elif kind in {"giftcard", "earned"}:
+        amount = _need(fields, "reward_to_redeem")
+        _enough(have, amount, camp["currency"] or "money", as_money=True)
+        tid = db.insert_transaction(conn, **base, amount=-amount)
+        transaction = {
+            "id": str(tid),
+            "deduct": {"amount": money(amount), "currency": camp["currency"], "description": note},
+        }
+    elif kind == "buyx":
+        item = _item(conn, camp, choice)
+        counts = db.balance(conn, acct["id"], cust["code"], [camp["id"]], item=item["name"])
+        ratio = Decimal(item["earn_ratio"])
+        if counts.balance < ratio:
+            raise Refused(
+                f"Insufficient balance: {number(counts.balance)} of {number(ratio)} {item['name']} needed "
+                "for a free one"
+            )
+        tid = db.insert_transaction(conn, **base, amount=-ratio, item=item["name"])
+        transaction = {
+            "id": str(tid),
+            "description": note,
+            "reward": {"service_product": item["name"], "deduct": number(ratio)},
+            "balances": views.buyx_receipt_balances(conn, acct, camp, cust["code"]),
+        }
+        return {"receipt": {**views.receipt_head(acct, camp, cust), "transaction": transaction}}
+    else:  # events
+        if not choice:
+            raise Refused("reward_to_redeem is required")
+        reward = _reward(conn, camp, choice)
+        needed = Decimal(reward["needed"])
+        _enough(have, needed, "visits")
+        tid = db.insert_transaction(conn, **base, amount=-needed, details={"reward": reward["id"]})
+        transaction = {
+            "id": str(tid),
+            "description": note,
+            "reward": {"id": reward["id"], "amount": reward["needed"], "description": reward["description"]},
+        }
+    transaction.update(views.balances_after(conn, acct, camp, cust["code"]))
+    return {"receipt": {**views.receipt_head(acct, camp, cust), "transaction": transaction}}
+
+
+def _reward(conn: sqlite3.Connection, camp: sqlite3.Row, key: str) -> sqlite3.Row:
+    for reward in db.rewards(conn, camp["id"]):
+        if key in (reward["id"], reward["reward_id"]):
+            return reward
+    raise Refused(f"Unknown reward '{key}' in campaign '{camp['name']}'")
+
+
+def _enough(have: Decimal, need: Decimal, unit: str, *, as_money: bool = False) -> None:
+    if need > have:
+        show = money if as_money else number
+        raise Refused(f"Insufficient balance: {show(have)} {unit} available, {show(need)} needed")
+
+
+def transaction_delete(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict:
+    missing = [name for name in ("campaign_id", "code", "transaction_id") if not fields.get(name, "").strip()]
+    if missing:
+        raise Refused(f"{missing[0]} is required")
+    camp = db.campaign(conn, acct["id"], fields["campaign_id"].strip())
+    row = conn.execute(
+        "SELECT * FROM transactions WHERE account_id = ? AND campaign_id = ? AND code = ? AND id = ? "
+        "AND deleted = 0",
+        (acct["id"], camp["id"], fields["code"].strip(), fields["transaction_id"].strip()),
+    ).fetchone()
+    if row is None:
+        raise Refused(
+            f"Transaction {fields['transaction_id'].strip()} not found for this customer and campaign"
+        )
+    after = db.balance(
+        conn, acct["id"], row["code"], _balance_ids(conn, acct, camp), item=row["item"] or None
+    )
+    if after.balance - Decimal(row["amount"]) < 0:
+        raise Refused("Deleting this transaction would leave a negative balance")
+    conn.execute("UPDATE transactions SET deleted = 1 WHERE id = ?", (row["id"],))
+    return {}
+
+
+# Batches ------------------------------------------------------------------------------------
+
+DELIMITERS = {"pipe": "|", "comma": ",", "tab": "\t"}
+
+
+def batch_transactions(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict:
+    delimiter = DELIMITERS.get(fields.get("delimiter", "").strip().lower())
+    if delimiter is None:
+        raise Refused("delimiter must be pipe, comma or tab")
+    headers = []
+    for index in range(1, 100):
+        header = fields.get(f"visits_header_{index}")
+        if header is None:
+            break
+        headers.append(header.strip())
+    for required in ("campaign_id", "code", "redeemed"):
+        if required not in headers:
+            raise Refused(f"visits_header for '{required}' is required")
+    ratio = fields.get("apply_ratio", "").strip().lower() == "yes"
+    lines = [line.strip() for line in fields.get("Visits_Data", "").splitlines() if line.strip()]
+    if not lines:
+        raise Refused("Visits_Data has no transactions")
+    problems = []
+    for number_, line in enumerate(lines, start=1):
+        values = line.split(delimiter)
+        row = {h: v.strip() for h, v in zip(headers, values, strict=False) if h != "none"}
+        try:
+            _batch_row(conn, acct, row, ratio, user)
+        except Refused as exc:
+            problems.append(f"line {number_}: {exc}")
+    if problems:  # all or nothing: the caller's write lock rolls everything back
+        raise Refused(
+            "; ".join(problems[:5]) + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
+        )
+    return {"batch": {"@status": "all_imported", "transactions": str(len(lines))}}
+
+
+def _batch_row(
+    conn: sqlite3.Connection, acct: sqlite3.Row, row: dict[str, str], ratio: bool, user: str
+) -> None:
+    camp = db.campaign(conn, acct["id"], row.get("campaign_id", ""))
+    key = row.get("code", "")
+    if not key:
+        raise Refused("code is required")
+    cust = db.find_customer(conn, acct["id"], code=key) or db.find_customer(conn, acct["id"], card_number=key)
+    if cust is None:
+        cust = db.create_customer(conn, acct["id"], card_number=key)
+    redeemed = row.get("redeemed", "").upper()
+    if redeemed not in {"Y", "N"}:
+        raise Refused(f"redeemed must be Y or N, not '{row.get('redeemed', '')}'")
+    created = _batch_date(row.get("date", ""))
+    kind = camp["type"]
+    raw = row.get("amount", "")
+    item = ""
+    if kind == "buyx":
+        item = row.get("service_product", "")
+        if not item:
+            raise Refused("service_product is required")
+        known = conn.execute(
+            "SELECT * FROM items WHERE campaign_id = ? AND name = ?", (camp["id"], item)
+        ).fetchone()
+        if known is None:  # the batch may bring items not defined beforehand
+            conn.execute(
+                "INSERT INTO items(campaign_id, name, earn_ratio) VALUES (?, ?, 10)", (camp["id"], item)
+            )
+            known = conn.execute(
+                "SELECT * FROM items WHERE campaign_id = ? AND name = ?", (camp["id"], item)
+            ).fetchone()
+    if redeemed == "Y" and ratio and kind in {"points", "events"}:
+        amount = Decimal(_reward(conn, camp, raw)["needed"])
+    else:
+        default = "1" if kind in {"events", "buyx"} else ""
+        amount = _need({"amount": raw or default}, "amount")
+        if ratio and redeemed == "N" and kind == "points":
+            amount = (amount * Decimal(camp["points_ratio"] or "1")).quantize(
+                Decimal(1), rounding=ROUND_HALF_UP
+            )
+            for promo_id in filter(None, (p.strip() for p in row.get("promo_id", "").split(","))):
+                promo = conn.execute(
+                    "SELECT * FROM promotions WHERE campaign_id = ? AND id = ?", (camp["id"], promo_id)
+                ).fetchone()
+                if promo is None:
+                    raise Refused(f"Unknown promo_id '{promo_id}'")
+                amount = (
+                    amount * Decimal(promo["amount"])
+                    if promo["operation"] == "x"
+                    else amount + Decimal(promo["amount"])
+                )
+        elif ratio and redeemed == "N" and kind == "earned":
+            amount = amount * Decimal(camp["event_amount"] or "0")
+        elif ratio and redeemed == "Y" and kind == "buyx":
+            amount = amount * Decimal(known["earn_ratio"])
+    if redeemed == "Y":
+        have = db.balance(
+            conn, acct["id"], cust["code"], _balance_ids(conn, acct, camp), item=item or None
+        ).balance
+        _enough(have, amount, "available")
+        amount = -amount
+    details = {k: v for k, v in row.items() if k.startswith("custom_field_")}
+    db.insert_transaction(
+        conn,
+        account_id=acct["id"],
+        campaign_id=camp["id"],
+        code=cust["code"],
+        redeemed=int(redeemed == "Y"),
+        amount=amount,
+        item=item,
+        description=row.get("authorization", ""),
+        user=user,
+        created=created,
+        details=json.dumps({"batch": True, **details}),
+    )
+
+
+def _batch_date(raw: str) -> str:
+    if not raw or raw.lower() == "none":
+        return db.now()
+    try:
+        return date.fromisoformat(raw).isoformat() + " 12:00:00"
+    except ValueError:
+        raise Refused(f"Invalid date '{raw}' (use YYYY-MM-DD)") from None
