@@ -19,6 +19,7 @@ from .db import Refused, money, number
 
 def _need(fields: dict[str, str], name: str) -> Decimal:
     value = _amount(fields, name, required=True)
+    assert value is not None  # required=True raises instead of returning None
     return value
 
 
