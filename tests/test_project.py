@@ -9,7 +9,7 @@ import sys
 
 from .conftest import ROOT
 
-PLAIN = ["pos_tui/api", "pos_tui/settings.py", "pos_tui/services.py", "pos_tui/logs.py"]
+PLAIN = ["pos_tui/api", "pos_tui/sandbox", "pos_tui/settings.py", "pos_tui/services.py", "pos_tui/logs.py"]
 
 
 def readme_commands() -> list[str]:
@@ -59,5 +59,5 @@ def test_using_the_api_never_loads_textual():
 
 def test_start_up_defers_heavy_imports():
     modules = imported_after("import pos_tui.cli, pos_tui.api")
-    for heavy in ("httpx", "pydantic", "lxml", "textual"):
+    for heavy in ("httpx", "pydantic", "lxml", "textual", "starlette", "uvicorn"):
         assert heavy not in modules, f"{heavy} is imported at start-up"

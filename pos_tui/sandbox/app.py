@@ -90,40 +90,42 @@ class Sandbox:
         call_type = fields.get("type", "").strip()
         call = fields.get("report", "").strip() if call_type == "reports" else call_type
         decision = self.faults.decide(call) if self.faults else Decision()
-        status, tree = "error", {"error": problem} if problem else {}
-        outcome = "http502"
-        try:
-            if decision.http502:
-                await _plain(send, 502, BAD_GATEWAY, "text/html")
+
+        async def logged(outcome: str) -> None:
+            """The request log is written before the answer leaves, so it never lags behind."""
+            if self.request_log is None:
                 return
-            if decision.before_commit:
-                outcome = "dropped before commit"
-                await _drop(send)
-            if not problem:
-                status, tree = await anyio.to_thread.run_sync(self._run, call_type, fields, header_secret)
-            outcome = status
-            if decision.delay:
-                await asyncio.sleep(decision.delay)
-            if decision.after_commit:
-                outcome = f"{status}, dropped after commit"
-                await _drop(send)
-            body, media = render(status, tree, fields)
-            if decision.truncate:
-                outcome = f"{status}, truncated"
-                body = body[: max(1, len(body) // 2)]
-            await _plain(send, 200, body, media)
-        finally:
-            if self.request_log is not None:
-                entry = {
-                    "time": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                    "type": call_type,
-                    "call": call,
-                    "fields": _redacted(fields, header_secret),
-                    "outcome": outcome,
-                    "faults": decision.names,
-                    "ms": round((time.perf_counter() - started) * 1000, 1),
-                }
-                await anyio.to_thread.run_sync(self._log_line, json.dumps(entry))
+            entry = {
+                "time": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                "type": call_type,
+                "call": call,
+                "fields": _redacted(fields, header_secret),
+                "outcome": outcome,
+                "faults": decision.names,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            }
+            await anyio.to_thread.run_sync(self._log_line, json.dumps(entry))
+
+        if decision.http502:
+            await logged("http502")
+            await _plain(send, 502, BAD_GATEWAY, "text/html")
+            return
+        if decision.before_commit:
+            await logged("dropped before commit")
+            await _drop(send)
+        status, tree = ("error", {"error": problem}) if problem else ("", {})
+        if not problem:
+            status, tree = await anyio.to_thread.run_sync(self._run, call_type, fields, header_secret)
+        if decision.delay:
+            await asyncio.sleep(decision.delay)
+        if decision.after_commit:
+            await logged(f"{status}, dropped after commit")
+            await _drop(send)
+        body, media = render(status, tree, fields)
+        if decision.truncate:
+            body = body[: max(1, len(body) // 2)]
+        await logged(f"{status}, truncated" if decision.truncate else status)
+        await _plain(send, 200, body, media)
 
     def _run(self, call_type: str, fields: dict[str, str], header_secret: str | None) -> tuple[str, dict]:
         handler, write = HANDLERS.get(call_type, (None, False))

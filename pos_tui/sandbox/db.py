@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS customers (
     postal_code TEXT DEFAULT '', country TEXT DEFAULT '', custom_date TEXT DEFAULT '',
     custom_field TEXT DEFAULT '', customer_username TEXT DEFAULT '', registered TEXT DEFAULT 'N',
     custom_fields TEXT DEFAULT '{}', created TEXT NOT NULL, updated TEXT NOT NULL,
+    changed INTEGER NOT NULL DEFAULT 0,  -- the transaction sequence when the record last changed
     PRIMARY KEY (account_id, code)
 );
 CREATE INDEX IF NOT EXISTS customers_card ON customers(account_id, card_number);
@@ -197,6 +198,8 @@ def create_customer(
     columns = {"account_id": account_id, "code": code, "card_number": card_number, **fields}
     columns.setdefault("created", stamp)
     columns.setdefault("updated", stamp)
+    newest = conn.execute("SELECT COALESCE(MAX(id), 0) FROM transactions").fetchone()[0]
+    columns["changed"] = newest + 1
     names = ", ".join(columns)
     marks = ", ".join("?" for _ in columns)
     conn.execute(f"INSERT INTO customers ({names}) VALUES ({marks})", tuple(columns.values()))

@@ -275,6 +275,8 @@ def _jane(conn: sqlite3.Connection, today: date) -> None:
     _tx(conn, aid, WIDGETS, code, 4690, f"{day + timedelta(days=5)} 14:00:00")
     for n in range(12):
         _tx(conn, aid, BUYER, code, 1, f"{day + timedelta(days=n)} 08:00:00", item="Coffees")
+    for n in range(8):
+        _tx(conn, aid, EMPLOYEE, code, "4.50", f"{day + timedelta(days=n)} 09:00:00")
 
 
 def _generated(conn: sqlite3.Connection, count: int, today: date, rng: random.Random) -> None:

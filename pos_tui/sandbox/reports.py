@@ -58,18 +58,14 @@ def _customers_all(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str
             sub += " AND t.created < ?"
             params.append((date.fromisoformat(end) + timedelta(days=1)).isoformat())
         query += f" AND EXISTS ({sub})"
-    if last:
+    if last:  # new or changed since transaction number `last`
         if not last.isdigit():
             raise Refused(f"Invalid last '{last}'")
-        since = conn.execute("SELECT created FROM transactions WHERE id = ?", (int(last),)).fetchone()
-        if int(last) != 0:
-            if since is None:
-                raise Refused(f"Unknown transaction id in last '{last}'")
-            query += (
-                " AND (c.updated >= ? OR EXISTS (SELECT 1 FROM transactions t"
-                " WHERE t.account_id = c.account_id AND t.code = c.code AND t.id > ?))"
-            )
-            params.extend([since["created"], int(last)])
+        query += (
+            " AND (c.changed > ? OR EXISTS (SELECT 1 FROM transactions t"
+            " WHERE t.account_id = c.account_id AND t.code = c.code AND t.id > ?))"
+        )
+        params.extend([int(last), int(last)])
     rows = conn.execute(query + " ORDER BY c.created, c.code", params).fetchall()
     newest = conn.execute(
         "SELECT MAX(id) AS id FROM transactions WHERE account_id = ?", (acct["id"],)
