@@ -241,3 +241,26 @@ def test_request_examples_extracted(tmp_path):
 
     examples = json.loads((REFERENCE / "requests.json").read_text())
     assert sum(len(v) for v in examples.values()) == 16
+
+
+async def test_custom_dollars_need_a_reward_ratio(sandbox, api):
+    with sandbox.ledger.write() as conn:
+        conn.execute("UPDATE campaigns SET reward_ratio = '' WHERE id = ?", (WIDGETS,))
+    with pytest.raises(errors.ApiError, match="spend-to-reward ratio"):
+        await api.redeem(rq.PointsRedeem(customer=JANE_REF, campaign_id=WIDGETS, custom_dollars="1"))
+    points = await api.redeem(rq.PointsRedeem(customer=JANE_REF, campaign_id=WIDGETS, custom_points="1"))
+    assert points.receipt.transaction.balance.points == Decimal(4689)
+
+
+async def test_demo_data_is_deterministic_and_reset_recreates_it(tmp_path):
+    from pos_tui.sandbox.app import open_sandbox
+
+    first = open_sandbox(tmp_path / "a.db", customers=60)
+    second = open_sandbox(tmp_path / "b.db", customers=60)
+    async with client(first) as a, client(second) as b:
+        assert (await a.customers_balances(campaign_id=WIDGETS)).wire() == (
+            await b.customers_balances(campaign_id=WIDGETS)).wire()
+        await a.record_activity(rq.EventsEarn(customer=JANE_REF, campaign_id=SHOPPER))
+    again = open_sandbox(tmp_path / "a.db", customers=60, reset=True)
+    async with client(again) as a, client(second) as b:
+        assert (await a.customer_info(code=JANE["code"])) == (await b.customer_info(code=JANE["code"]))
