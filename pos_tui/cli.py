@@ -29,7 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pos-tui", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    commands.add_parser("demo", help="the till in training mode on the embedded sandbox")
+    demo = commands.add_parser("demo", help="the till in training mode on the embedded sandbox")
+    demo.add_argument("--keep", action="store_true", help="keep the training data of the last run")
 
     decode = commands.add_parser("decode", help="decode a response body and print it as the API's JSON")
     decode.add_argument("--call", required=True, help="the API's type, or a report's name")
@@ -170,14 +171,32 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_till(services_factory: Any) -> int:
+    from .logs import setup_logging
+    from .settings import SettingsError, load_settings
+
+    setup_logging()
+    try:
+        settings = load_settings()
+        services = services_factory(settings)
+    except SettingsError as exc:
+        raise _settings_error(exc) from None
+    from .tui.app import PosApp
+
+    PosApp(services).run()
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
-    raise CommandError(
-        "the demo needs the embedded sandbox and the till, which are not built yet", EXIT_USAGE
-    )
+    from .services import demo_services
+
+    return _run_till(lambda settings: demo_services(settings, reset=not args.keep))
 
 
 def cmd_till(args: argparse.Namespace) -> int:
-    raise CommandError("the till is not built yet; try 'pos-tui --help'", EXIT_USAGE)
+    from .services import live_services
+
+    return _run_till(live_services)
 
 
 def _read_input(name: str) -> bytes:

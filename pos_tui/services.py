@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .settings import Settings, SettingsError
+from .settings import Settings, SettingsError, data_dir
+
+if TYPE_CHECKING:
+    from .api.client import LoyaltyClient
 
 
 def credentials_from_settings(settings: Settings) -> Any:
@@ -47,4 +54,49 @@ def client_from_settings(settings: Settings, **kwargs: Any) -> Any:
             pool=settings.connect_timeout,
         ),
         **kwargs,
+    )
+
+
+@dataclass
+class Services:
+    """Everything the till talks to, passed into the app (tests pass their own)."""
+
+    api: LoyaltyClient
+    training: bool = False
+    terminal: str = ""
+    receipt_width: int = 42
+    receipts_dir: Path = field(default_factory=lambda: data_dir() / "receipts")
+    clock: Callable[[], datetime] = datetime.now
+
+    async def aclose(self) -> None:
+        await self.api.aclose()
+
+
+def demo_services(
+    settings: Settings, *, db_path: Path | None = None, reset: bool = True, **kw: Any
+) -> Services:
+    """The till on the in-process sandbox with its demo data: training mode, no credentials."""
+    from .api.client import Credentials, LoyaltyClient
+    from .sandbox.app import InProcessTransport, open_sandbox
+    from .sandbox.demo import ACCOUNT
+
+    sandbox = open_sandbox(db_path or data_dir() / "training.db", reset=reset, **kw)
+    api = LoyaltyClient(
+        Credentials(ACCOUNT["user_id"], ACCOUNT["id"], ACCOUNT["secret"]),
+        url="http://sandbox.invalid/api.php",
+        transport=InProcessTransport(sandbox),
+    )
+    return Services(
+        api=api,
+        training=True,
+        terminal=settings.terminal_name or "TRAINING",
+        receipt_width=settings.receipt_width,
+    )
+
+
+def live_services(settings: Settings) -> Services:
+    return Services(
+        api=client_from_settings(settings),
+        terminal=settings.terminal_name,
+        receipt_width=settings.receipt_width,
     )

@@ -1,0 +1,134 @@
+"""The customer: who they are and every campaign's balance. From here: earn, redeem, history."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Static
+
+from ...api import errors
+from ...api import models as m
+from ...present import balance_text, details_text, kind_title, rewards_text
+from ..wording import explain
+from .base import TillScreen
+
+
+class CustomerScreen(TillScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("plus,e", "earn", "Earn"),
+        Binding("minus,r", "redeem", "Redeem"),
+        Binding("asterisk,h", "history", "History / void"),
+        Binding("f5", "refresh", "Refresh"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, info: m.CustomerInfo) -> None:
+        super().__init__()
+        self.info = info
+        self._first_show = True
+
+    def heading(self) -> str:
+        c = self.info.customer
+        return f"{c.name or 'Customer'} — card {c.card_number or '-'} — code {c.code or '-'}"
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="customer-details")
+        table: DataTable[str] = DataTable(id="campaigns", cursor_type="row", zebra_stripes=True)
+        yield table
+
+    def on_mount(self) -> None:
+        table = self.query_one("#campaigns", DataTable)
+        table.add_columns("Campaign", "Kind", "Balance", "Details")
+        self.show(self.info)
+
+    def show(self, info: m.CustomerInfo) -> None:
+        self.info = info
+        self.set_heading(self.heading())
+        c = info.customer
+        contact = "  ".join(part for part in (c.phone, c.email) if part)
+        note = f"  “{c.custom_field}”" if c.custom_field else ""
+        self.query_one("#customer-details", Static).update(f"{contact}{note}")
+        table = self.query_one("#campaigns", DataTable)
+        table.clear()
+        preferred = 0
+        for index, campaign in enumerate(info.campaigns):
+            details = "; ".join(part for part in (details_text(campaign), rewards_text(campaign)) if part)
+            table.add_row(
+                campaign.name, kind_title(campaign), balance_text(campaign), details, key=campaign.id
+            )
+            if campaign.id == self.till.last_campaign_id:
+                preferred = index
+        if info.campaigns:
+            table.move_cursor(row=preferred)
+        table.focus()
+
+    @property
+    def selected(self) -> Any:
+        table = self.query_one("#campaigns", DataTable)
+        if not self.info.campaigns:
+            return None
+        return self.info.campaigns[min(table.cursor_row, len(self.info.campaigns) - 1)]
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_earn(self) -> None:
+        from .earn import open_earn
+
+        c = self.info.customer
+        open_earn(
+            self.till,
+            card_number=c.card_number,
+            code=c.code,
+            name=c.name,
+            campaigns=None,
+            preferred=getattr(self.selected, "id", ""),
+            info=self.info,
+        )
+
+    def action_redeem(self) -> None:
+        from .redeem import RedeemScreen
+
+        if not self.info.customer.code:
+            self.notify("This customer has no code yet; look the card up again.", severity="warning")
+            return
+        if not self.info.campaigns:
+            self.notify("This customer has no balance to redeem yet.", severity="warning")
+            return
+        self.app.push_screen(RedeemScreen(self.info, preferred=getattr(self.selected, "id", "")))
+
+    def action_history(self) -> None:
+        from .history import HistoryScreen
+
+        if self.selected is None:
+            self.notify("No campaign to show.", severity="warning")
+            return
+        self.app.push_screen(HistoryScreen(self.info, self.selected))
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self._first_show:  # just looked up: no need to ask again
+            self._first_show = False
+            return
+        self.reload()
+
+    @work(exclusive=True, group="customer", exit_on_error=False)
+    async def reload(self) -> None:
+        c = self.info.customer
+        self.till.busy = "Refreshing balances…"
+        try:
+            info = await self.till.services.api.customer_info(
+                code=c.code or None, card_number=c.card_number or None
+            )
+        except errors.LoyaltyError as exc:
+            message, severity = explain(exc)
+            self.notify(message, severity=severity)  # type: ignore[arg-type]
+            return
+        finally:
+            self.till.busy = ""
+        self.show(info)

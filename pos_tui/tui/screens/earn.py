@@ -1,0 +1,264 @@
+"""Earn: record a purchase, a gift-card load, a buy-X item, a visit. Confirm → receipt."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import ValidationError
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from ...api import errors
+from ...api import models as m
+from ...api import requests as rq
+from ..wording import explain
+from .base import TillScreen
+
+if TYPE_CHECKING:
+    from ..app import PosApp
+
+KIND_FIELDS = {
+    "points": "#points-fields",
+    "giftcard": "#giftcard-fields",
+    "buyx": "#buyx-fields",
+    "events": "#visit-fields",
+    "earned": "#visit-fields",
+}
+
+
+def open_earn(
+    app: PosApp,
+    *,
+    card_number: str = "",
+    code: str = "",
+    name: str = "",
+    campaigns: list[Any] | None = None,
+    preferred: str = "",
+    info: Any = None,
+) -> None:
+    ref = rq.CustomerRef(code=code or None, card_number=card_number or None)
+    app.push_screen(EarnScreen(ref, name, preferred=preferred, info=info))
+
+
+class EarnScreen(TillScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f10", "confirm", "Confirm (Enter)"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, customer: rq.CustomerRef, name: str, *, preferred: str = "", info: Any = None) -> None:
+        super().__init__()
+        self.customer = customer
+        self.customer_name = name
+        self.preferred = preferred
+        self.info: m.CustomerInfo | None = info
+        self.campaigns: list[m.CampaignSummary] = []
+        self.sending = False
+
+    def heading(self) -> str:
+        return f"Earn — {self.customer_name or self.customer.card_number or self.customer.code}"
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(classes="panel form"):
+            with Horizontal(classes="row"):
+                yield Label("Campaign", classes="label")
+                yield Select([], prompt="Loading campaigns…", id="campaign", allow_blank=True)
+            with Vertical(id="points-fields", classes="kind"):
+                with Horizontal(classes="row"):
+                    yield Label("Purchase amount", classes="label")
+                    yield Input(placeholder="9.95 or 9,95", id="points-amount", restrict=r"[0-9.,]*")
+                with Horizontal(classes="row"):
+                    yield Label("Promotion id", classes="label")
+                    yield Input(placeholder="optional", id="promo")
+            with Vertical(id="giftcard-fields", classes="kind"):
+                with Horizontal(classes="row"):
+                    yield Label("Load amount", classes="label")
+                    yield Input(placeholder="25.00", id="load-amount", restrict=r"[0-9.,]*")
+            with Vertical(id="buyx-fields", classes="kind"):
+                with Horizontal(classes="row"):
+                    yield Label("Item", classes="label")
+                    yield Select([], prompt="Choose the item", id="item")
+                with Horizontal(classes="row"):
+                    yield Label("Quantity", classes="label")
+                    yield Input("1", id="quantity", restrict=r"[0-9]*")
+            with Vertical(id="visit-fields", classes="kind"):
+                yield Static("One visit will be recorded.", id="visit-text")
+            with Horizontal(classes="row"):
+                yield Label("Note", classes="label")
+                yield Input(placeholder="optional, printed on the receipt", id="note")
+            with Horizontal(classes="row"):
+                yield Label("", classes="label")
+                yield Checkbox("E-mail the customer a receipt", id="email")
+            yield Static("", id="error", classes="error")
+
+    def on_mount(self) -> None:
+        for kind in self.query(".kind"):
+            kind.display = False
+        self.load_campaigns()
+
+    @work(exclusive=True, group="earn-load", exit_on_error=False)
+    async def load_campaigns(self) -> None:
+        self.till.busy = "Loading campaigns…"
+        try:
+            self.campaigns = [c for c in (await self.till.services.api.campaigns_list()).campaigns if c.id]
+        except errors.LoyaltyError as exc:
+            if self.info is None:
+                self.show_error(explain(exc)[0])
+                return
+            self.campaigns = [
+                m.CampaignSummary(id=c.id, name=c.name, type=c.type, currency=c.currency)
+                for c in self.info.campaigns
+            ]
+        finally:
+            self.till.busy = ""
+        select = self.query_one("#campaign", Select)
+        select.set_options(
+            [(f"{c.name} — {m.KIND_TITLES.get(c.type, c.type)}", c.id) for c in self.campaigns]
+        )
+        ids = [c.id for c in self.campaigns]
+        for choice in (self.preferred, self.till.last_campaign_id, ids[0] if len(ids) == 1 else ""):
+            if choice in ids:
+                select.value = choice
+                break
+        else:
+            select.focus()
+
+    @property
+    def campaign(self) -> m.CampaignSummary | None:
+        value = self.query_one("#campaign", Select).value
+        return next((c for c in self.campaigns if c.id == value), None)
+
+    @on(Select.Changed, "#campaign")
+    def campaign_changed(self) -> None:
+        campaign = self.campaign
+        for kind in self.query(".kind"):
+            kind.display = False
+        if campaign is None:
+            return
+        selector = KIND_FIELDS.get(campaign.type)
+        if selector is None:
+            self.show_error(f"Campaigns of kind '{campaign.type}' cannot be used from this till.")
+            return
+        self.query_one(selector).display = True
+        self.show_error("")
+        first = {"points": "#points-amount", "giftcard": "#load-amount", "buyx": "#item"}.get(
+            campaign.type, "#note"
+        )
+        self.query_one(first).focus()
+        if campaign.type == "buyx":
+            self.load_items(campaign.id)
+        elif campaign.type == "earned":
+            self.query_one("#visit-text", Static).update(
+                "One visit will be recorded; it earns the campaign's amount."
+            )
+        else:
+            self.query_one("#visit-text", Static).update("One visit will be recorded.")
+
+    @work(exclusive=True, group="earn-items", exit_on_error=False)
+    async def load_items(self, campaign_id: str) -> None:
+        options: dict[str, str] = {}
+        if self.info is not None:
+            own = self.info.campaign(campaign_id)
+            for item in getattr(own, "balances", []):
+                options[item.item_id or f"name:{item.name}"] = item.name
+        try:
+            listed = await self.till.services.api.buyx_items_list(campaign_id)
+            for listed_item in listed.items:
+                options[listed_item.key or f"name:{listed_item.label}"] = listed_item.label
+        except errors.LoyaltyError as exc:
+            if not options:
+                self.show_error(explain(exc)[0])
+        self.query_one("#item", Select).set_options([(label, key) for key, label in options.items()])
+
+    def show_error(self, text: str) -> None:
+        self.query_one("#error", Static).update(text)
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.action_confirm()
+
+    def build(self) -> rq._Earn:
+        campaign = self.campaign
+        if campaign is None:
+            raise ValueError("Choose a campaign.")
+        common: dict[str, Any] = {
+            "customer": self.customer,
+            "campaign_id": campaign.id,
+            "authorization": self.query_one("#note", Input).value.strip(),
+            "send_transaction_email": self.query_one("#email", Checkbox).value,
+        }
+        kind = campaign.type
+        if kind == "points":
+            amount = self.query_one("#points-amount", Input).value.strip()
+            if not amount:
+                raise ValueError("Type the purchase amount.")
+            promo = self.query_one("#promo", Input).value.strip() or None
+            return rq.PointsEarn(**common, amount=amount, promo_id=promo)
+        if kind == "giftcard":
+            amount = self.query_one("#load-amount", Input).value.strip()
+            if not amount:
+                raise ValueError("Type the amount to load.")
+            return rq.GiftCardLoad(**common, amount=amount)
+        if kind == "buyx":
+            item = self.query_one("#item", Select).value
+            if not isinstance(item, str):
+                raise ValueError("Choose the item.")
+            quantity = self.query_one("#quantity", Input).value.strip() or "1"
+            by = {"item_identifier": item[5:]} if item.startswith("name:") else {"service_product": item}
+            return rq.BuyXEarn(**common, **by, quantity=int(quantity))
+        if kind == "events":
+            return rq.EventsEarn(**common)
+        if kind == "earned":
+            return rq.EarnedEarn(**common)
+        raise ValueError(f"Campaigns of kind '{kind}' cannot be used from this till.")
+
+    def action_confirm(self) -> None:
+        if self.sending:
+            return  # one submit per action
+        try:
+            request = self.build()
+        except ValidationError as exc:
+            self.show_error(_first_problem(exc))
+            return
+        except ValueError as exc:
+            self.show_error(str(exc))
+            return
+        self.sending = True
+        self.till.write_in_flight = True
+        self.show_error("")
+        self.till.run_worker(self._send(request), group="write", exit_on_error=False)
+
+    async def _send(self, request: rq._Earn) -> None:
+        self.till.busy = "Recording…"
+        try:
+            response = await self.till.services.api.record_activity(request)  # type: ignore[arg-type]
+        except errors.LoyaltyError as exc:
+            message, severity = explain(exc, write=True)
+            self.show_error(message)
+            self.notify(message, severity=severity, timeout=15)  # type: ignore[arg-type]
+            return
+        finally:
+            self.sending = False
+            self.till.write_in_flight = False
+            self.till.busy = ""
+        from .receipt import ReceiptScreen
+
+        self.till.last_campaign_id = request.campaign_id
+        self.app.switch_screen(ReceiptScreen(response.receipt, customer=self.customer))
+
+    def action_cancel(self) -> None:
+        if self.sending:
+            self.notify("Wait: the transaction is being sent.", severity="warning")
+            return
+        self.app.pop_screen()
+
+
+def _first_problem(exc: ValidationError) -> str:
+    error = exc.errors(include_url=False, include_input=False)[0]
+    field = str(error["loc"][0]) if error["loc"] else ""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    names = {"amount": "Amount", "quantity": "Quantity", "customer": "Customer"}
+    return f"{names.get(field, field.capitalize())}: {message}" if field else message

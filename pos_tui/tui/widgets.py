@@ -1,0 +1,59 @@
+"""Small widgets every screen of the till shares."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import LoadingIndicator, Static
+
+
+class TrainingBanner(Static):
+    """On every screen in training mode: this till cannot touch a real customer."""
+
+    DEFAULT_CSS = """
+    TrainingBanner {
+        dock: top;
+        width: 100%;
+        height: 1;
+        content-align: center middle;
+        text-style: bold;
+        background: $warning;
+        color: $text;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("TRAINING — sandbox data, no real customers — TRAINING")
+
+
+class BusyLine(Horizontal):
+    """Shows what the till is waiting for (the app's ``busy``), with a spinner."""
+
+    DEFAULT_CSS = """
+    BusyLine {
+        height: 1;
+        display: none;
+    }
+    BusyLine.-busy {
+        display: block;
+    }
+    BusyLine LoadingIndicator {
+        width: 4;
+        height: 1;
+        min-height: 1;
+    }
+    BusyLine Static {
+        width: 1fr;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield LoadingIndicator()
+        yield Static(id="busy-text")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "busy", self._show)
+
+    def _show(self, busy: str) -> None:
+        self.set_class(bool(busy), "-busy")
+        self.query_one("#busy-text", Static).update(busy)
