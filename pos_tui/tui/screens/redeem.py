@@ -96,7 +96,9 @@ class RedeemScreen(TillScreen):
             )
         if kind == "buyx" and not c.available_rewards:
             rewards.add_option(Option("No free item earned yet", disabled=True))
-        if rewards.display and any(not o.disabled for o in rewards.options):
+        ready_at = next((i for i, option in enumerate(rewards.options) if not option.disabled), None)
+        if rewards.display and ready_at is not None:
+            rewards.highlighted = ready_at
             rewards.focus()
         elif kind in {"giftcard", "earned"}:
             self.query_one("#amount", Input).focus()

@@ -1,0 +1,336 @@
+"""Pilot tests of the till's flows for all five campaign kinds, against the in-process sandbox."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from textual.widgets import DataTable, Input, OptionList, Select, Static
+
+from pos_tui.sandbox.demo import BUYER, EMPLOYEE, GIFT, JANE, JOHN, SHOPPER, WIDGETS
+from pos_tui.tui.screens.confirm import ConfirmScreen
+from pos_tui.tui.screens.customer import CustomerScreen
+from pos_tui.tui.screens.earn import EarnScreen
+from pos_tui.tui.screens.history import HistoryScreen
+from pos_tui.tui.screens.receipt import ReceiptScreen
+from pos_tui.tui.screens.redeem import RedeemScreen
+from pos_tui.tui.screens.scan import ScanScreen
+
+from .till_helpers import make_app, scan, type_slowly, until
+
+SIZE = (110, 36)
+
+
+async def balance(app, campaign_id):
+    info = await app.services.api.customer_info(code=JANE["code"])
+    return info.campaign(campaign_id)
+
+
+async def open_jane(pilot):
+    await scan(pilot, JANE["card_number"])
+    await until(pilot, lambda: isinstance(pilot.app.screen, CustomerScreen))
+    return pilot.app.screen
+
+
+async def choose_campaign(pilot, screen_type, campaign_id):
+    await until(pilot, lambda: isinstance(pilot.app.screen, screen_type) and pilot.app.screen.is_mounted)
+    await pilot.pause(0.05)
+    screen = pilot.app.screen
+    select = screen.query_one("#campaign", Select)
+    await until(pilot, lambda: any(value == campaign_id for _, value in select._options))
+    select.value = campaign_id
+    await pilot.pause(0.1)
+    return screen
+
+
+async def test_a_scan_opens_the_customer_wherever_the_focus_is(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, ScanScreen)
+        assert app.focused is app.screen.query_one("#card", Input)
+        await scan(pilot, JOHN["card_number"])
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        assert app.screen.info.customer.name == "John Doe"
+        assert app.screen.query_one("#card", Input).value == "" if isinstance(app.screen, ScanScreen) else True
+        table = app.screen.query_one("#campaigns", DataTable)
+        assert table.row_count == 3
+        # Mid-earn, with an amount field focused, a scan is still a scan (and types nothing).
+        await pilot.press("plus")
+        screen = await choose_campaign(pilot, EarnScreen, WIDGETS)
+        field = screen.query_one("#points-amount", Input)
+        field.focus()
+        await scan(pilot, JANE["card_number"])
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen) and app.screen.info.customer.code == JANE["code"])
+        assert field.value == ""
+
+
+async def test_typing_a_card_number_by_hand(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_slowly(pilot, "1212121212")
+        assert app.screen.query_one("#card", Input).value == "1212121212"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        assert app.screen.info.customer.code == JOHN["code"]
+
+
+async def test_magstripe_and_failed_reads(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await scan(pilot, "%E?")
+        await pilot.pause(0.1)
+        assert any("swipe again" in n.message for n in app._notifications)
+        await scan(pilot, "%B11112222^DOE/JANE^2512?")
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        assert app.screen.info.customer.code == JANE["code"]
+
+
+async def test_an_identical_scan_within_a_second_is_looked_up_once(tmp_path):
+    app = make_app(tmp_path)
+    calls = []
+    real = app.services.api.customer_info
+
+    async def counting(**kw):
+        calls.append(kw)
+        return await real(**kw)
+
+    app.services.api.customer_info = counting
+    async with app.run_test(size=SIZE) as pilot:
+        await scan(pilot, JOHN["card_number"])
+        await scan(pilot, JOHN["card_number"])
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await pilot.pause(0.2)
+        assert len(calls) == 1
+
+
+async def test_unknown_card_offers_an_earn_that_creates_the_customer(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await scan(pilot, "1540280f")
+        await until(pilot, lambda: app.unknown_card == "1540280f")
+        assert "No customer has card 1540280f" in str(app.screen.query_one("#unknown", Static).render())
+        await pilot.press("plus")
+        await choose_campaign(pilot, EarnScreen, SHOPPER)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        assert app.screen.info.customer.card_number == "1540280f"
+        assert app.screen.info.campaign(SHOPPER).balance == 1
+
+
+EARNS = [
+    (WIDGETS, "points", "#points-amount", "9,95", "5,685 pts"),
+    (GIFT, "giftcard", "#load-amount", "20", "€75.70"),
+    (BUYER, "buyx", None, None, "Coffees 13"),
+    (SHOPPER, "events", None, None, "22 visits"),
+    (EMPLOYEE, "earned", None, None, "40.50"),
+]
+
+
+@pytest.mark.parametrize("campaign, kind, field, value, expect", EARNS, ids=[e[1] for e in EARNS])
+async def test_earn_of_each_kind(tmp_path, campaign, kind, field, value, expect):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_jane(pilot)
+        await pilot.press("plus")
+        screen = await choose_campaign(pilot, EarnScreen, campaign)
+        if field:
+            screen.query_one(field, Input).focus()
+            await type_slowly(pilot, value)
+        if kind == "buyx":
+            items = screen.query_one("#item", Select)
+            await until(pilot, lambda: len(items._options) > 1)
+            items.value = "96"
+            screen.query_one("#quantity", Input).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        receipt = app.screen.receipt
+        assert (receipt.kind, receipt.action) == (kind, "earn")
+        paper = str(app.screen.query_one("#paper", Static).render())
+        assert "TRAINING — NOT A RECEIPT" in paper
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen) and expect in _table_text(app.screen))
+        assert app.last_campaign_id == campaign
+
+
+def _table_text(screen) -> str:
+    table = screen.query_one("#campaigns", DataTable)
+    return " ".join(str(cell) for row in range(table.row_count) for cell in table.get_row_at(row))
+
+
+REDEEMS = [
+    (WIDGETS, "points", None, "3,690 pts"),
+    (GIFT, "giftcard", "10", "€45.70"),
+    (BUYER, "buyx", None, "Coffees 2"),
+    (SHOPPER, "events", None, "16 visits"),  # the first reward the balance covers: 5 visits
+    (EMPLOYEE, "earned", "6", "30.00"),
+]
+
+
+@pytest.mark.parametrize("campaign, kind, amount, expect", REDEEMS, ids=[r[1] for r in REDEEMS])
+async def test_redeem_of_each_kind(tmp_path, campaign, kind, amount, expect):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_jane(pilot)
+        await pilot.press("minus")
+        screen = await choose_campaign(pilot, RedeemScreen, campaign)
+        if amount:
+            screen.query_one("#amount", Input).focus()
+            await type_slowly(pilot, amount)
+        else:
+            assert app.focused is screen.query_one("#rewards", OptionList)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        assert (app.screen.receipt.kind, app.screen.receipt.action) == (kind, "redeem")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen) and expect in _table_text(app.screen))
+
+
+async def test_rewards_the_balance_cannot_cover_are_shown_but_not_choosable(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await scan(pilot, JOHN["card_number"])
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await pilot.press("minus")
+        screen = await choose_campaign(pilot, RedeemScreen, WIDGETS)
+        options = screen.query_one("#rewards", OptionList).options
+        assert [(str(o.prompt), o.disabled) for o in options] == [
+            ("Free Widget — 1,000 pts", False),
+            ("Free bigger widget — 2,500 pts  (not enough balance)", True),
+        ]
+
+
+async def test_a_refusal_is_explained_and_the_form_is_kept(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_jane(pilot)
+        await pilot.press("minus")
+        screen = await choose_campaign(pilot, RedeemScreen, GIFT)
+        field = screen.query_one("#amount", Input)
+        field.focus()
+        await type_slowly(pilot, "99")
+        await pilot.press("enter")
+        await until(pilot, lambda: "Not enough balance" in str(screen.query_one("#error", Static).render()))
+        assert field.value == "99" and isinstance(app.screen, RedeemScreen)
+        assert (await balance(app, GIFT)).balance == Decimal("55.70")
+
+
+async def test_bad_input_gets_a_clear_message(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_jane(pilot)
+        await pilot.press("plus")
+        screen = await choose_campaign(pilot, EarnScreen, GIFT)
+        screen.query_one("#load-amount", Input).focus()
+        await type_slowly(pilot, "0,00")
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        assert "more than zero" in str(screen.query_one("#error", Static).render())
+        assert isinstance(app.screen, EarnScreen)
+
+
+async def test_one_submit_per_action(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_jane(pilot)
+        await pilot.press("plus")
+        screen = await choose_campaign(pilot, EarnScreen, SHOPPER)
+        screen.action_confirm()
+        screen.action_confirm()
+        screen.action_confirm()
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        await pilot.pause(0.3)
+        assert (await balance(app, SHOPPER)).balance == 22
+
+
+async def test_void_from_the_receipt_reverses_exactly(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_jane(pilot)
+        await pilot.press("plus")
+        screen = await choose_campaign(pilot, EarnScreen, GIFT)
+        screen.query_one("#load-amount", Input).focus()
+        await type_slowly(pilot, "12.5")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        assert (await balance(app, GIFT)).balance == Decimal("68.20")
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        details = str(app.screen.query_one("#confirm-details", Static).render())
+        assert "removes the 12.50 EUR loaded" in details and "Jane Doe" in details
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen) and app.screen.voided)
+        assert (await balance(app, GIFT)).balance == Decimal("55.70")
+
+
+async def test_void_from_the_history(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_jane(pilot)
+        table = screen.query_one("#campaigns", DataTable)
+        table.move_cursor(row=[c.id for c in screen.info.campaigns].index(GIFT))
+        await pilot.press("asterisk")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.rows)
+        assert [r.amount for r in app.screen.rows] == [Decimal("-44.30"), Decimal("100.00")]
+        await pilot.press("enter")  # the most recent: the 44.30 spend
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("escape")  # no: nothing happens
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        assert (await balance(app, GIFT)).balance == Decimal("55.70")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and len(app.screen.rows) == 1)
+        assert (await balance(app, GIFT)).balance == Decimal("100.00")
+
+
+async def test_find_a_customer_without_a_card(tmp_path):
+    from pos_tui.tui.screens.find import FindScreen
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, FindScreen))
+        await type_slowly(pilot, "jane doe")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen.query_one("#matches", DataTable).row_count == 1)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        assert app.screen.info.customer.code == JANE["code"]
+
+
+async def test_receipt_width_and_export(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_jane(pilot)
+        await pilot.press("plus")
+        await choose_campaign(pilot, EarnScreen, SHOPPER)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        await pilot.press("w")  # 42 -> 48
+        await pilot.press("s")
+        await until(pilot, lambda: list((tmp_path / "receipts").glob("*-48.txt")))
+        text = next((tmp_path / "receipts").glob("*-48.txt")).read_text()
+        assert max(len(line) for line in text.splitlines()) == 48
+        assert text.startswith("TRAINING — NOT A RECEIPT".center(48).rstrip())
+
+
+async def test_network_failure_is_explained_and_nothing_is_half_done(tmp_path):
+    import httpx
+
+    from pos_tui.api import errors
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_jane(pilot)
+
+        async def down(**kw):
+            raise errors.NotSentError("Could not reach the loyalty server (refused)")
+
+        app.services.api.customer_info = down
+        await pilot.press("f5")
+        await pilot.pause(0.2)
+        assert any("Cannot reach" in n.message for n in app._notifications)
+        assert app.screen is screen and app.busy == ""
+        assert httpx  # the real transport is untouched
