@@ -16,6 +16,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -238,6 +239,7 @@ def open_sandbox(
     fault_seed: int = 0,
     request_log: Path | None = None,
     customers: int = 300,
+    today: date | None = None,
 ) -> Sandbox:
     """Open (creating and seeding if needed) the sandbox database at ``path``."""
     from .demo import seed
@@ -248,7 +250,7 @@ def open_sandbox(
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     ledger = db.Ledger(path)
-    seed(ledger, customers=customers)
+    seed(ledger, customers=customers, today=today)
     return Sandbox(ledger, faults=FaultPlan(faults, fault_seed), request_log=request_log)
 
 

@@ -46,9 +46,10 @@ class PosApp(App[None]):
     #: Bumped whenever ``recent_scans`` changes.
     scans_changed: reactive[int] = reactive(0)
 
-    def __init__(self, services: Services, *, scan_gap: float = 0.025) -> None:
+    def __init__(self, services: Services, *, scan_gap: float = 0.025, cursor_blink: bool = True) -> None:
         super().__init__()
         self.services = services
+        self.cursor_blink = cursor_blink
         self.wedge = WedgeBuffer(gap=scan_gap)
         self.recent_scans: deque[ScanRecord] = deque(maxlen=5)
         self.write_in_flight = False

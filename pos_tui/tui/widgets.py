@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import LoadingIndicator, Static
+from textual.widgets import Input, LoadingIndicator, Static
 
 
 class TrainingBanner(Static):
@@ -57,3 +57,10 @@ class BusyLine(Horizontal):
     def _show(self, busy: str) -> None:
         self.set_class(bool(busy), "-busy")
         self.query_one("#busy-text", Static).update(busy)
+
+
+class Field(Input):
+    """The till's text field: its cursor blinks unless the app says otherwise (repeatable pictures)."""
+
+    def on_mount(self) -> None:
+        self.cursor_blink = getattr(self.app, "cursor_blink", True)

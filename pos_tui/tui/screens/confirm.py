@@ -12,6 +12,7 @@ from textual.widgets import Footer, Static
 
 from ...api import models as m
 from ...receipt import amount, money
+from ..widgets import TrainingBanner
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -26,6 +27,8 @@ class ConfirmScreen(ModalScreen[bool]):
         self.details = details
 
     def compose(self) -> ComposeResult:
+        if getattr(self.app, "services", None) is not None and self.app.services.training:  # type: ignore[attr-defined]
+            yield TrainingBanner()
         with Vertical(id="confirm", classes="panel"):
             yield Static(self.question, classes="title")
             yield Static(self.details, id="confirm-details")

@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from ...api import errors
 from ...api import models as m
 from ...api import requests as rq
+from ..widgets import Field
 from ..wording import explain
 from .base import TillScreen
 
@@ -69,26 +70,26 @@ class EarnScreen(TillScreen):
             with Vertical(id="points-fields", classes="kind"):
                 with Horizontal(classes="row"):
                     yield Label("Purchase amount", classes="label")
-                    yield Input(placeholder="9.95 or 9,95", id="points-amount", restrict=r"[0-9.,]*")
+                    yield Field(placeholder="9.95 or 9,95", id="points-amount", restrict=r"[0-9.,]*")
                 with Horizontal(classes="row"):
                     yield Label("Promotion id", classes="label")
-                    yield Input(placeholder="optional", id="promo")
+                    yield Field(placeholder="optional", id="promo")
             with Vertical(id="giftcard-fields", classes="kind"):
                 with Horizontal(classes="row"):
                     yield Label("Load amount", classes="label")
-                    yield Input(placeholder="25.00", id="load-amount", restrict=r"[0-9.,]*")
+                    yield Field(placeholder="25.00", id="load-amount", restrict=r"[0-9.,]*")
             with Vertical(id="buyx-fields", classes="kind"):
                 with Horizontal(classes="row"):
                     yield Label("Item", classes="label")
                     yield Select([], prompt="Choose the item", id="item")
                 with Horizontal(classes="row"):
                     yield Label("Quantity", classes="label")
-                    yield Input("1", id="quantity", restrict=r"[0-9]*")
+                    yield Field("1", id="quantity", restrict=r"[0-9]*")
             with Vertical(id="visit-fields", classes="kind"):
                 yield Static("One visit will be recorded.", id="visit-text")
             with Horizontal(classes="row"):
                 yield Label("Note", classes="label")
-                yield Input(placeholder="optional, printed on the receipt", id="note")
+                yield Field(placeholder="optional, printed on the receipt", id="note")
             with Horizontal(classes="row"):
                 yield Label("", classes="label")
                 yield Checkbox("E-mail the customer a receipt", id="email")

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Input, Static
 
 from ...api import errors
 from ...api import models as m
+from ..widgets import Field
 from ..wording import explain
 from .base import TillScreen
 
@@ -20,7 +21,7 @@ class FindScreen(TillScreen):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
 
     def compose_body(self) -> ComposeResult:
-        yield Input(placeholder="Phone, name or e-mail, then Enter", id="query")
+        yield Field(placeholder="Phone, name or e-mail, then Enter", id="query")
         yield Static("", id="found", classes="hint")
         table: DataTable[str] = DataTable(id="matches", cursor_type="row", zebra_stripes=True)
         yield table

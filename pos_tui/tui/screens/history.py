@@ -13,7 +13,7 @@ from ...api import errors
 from ...api import models as m
 from ...api import requests as rq
 from ...present import kind_title
-from ...receipt import amount
+from ...receipt import amount, money
 from ..wording import explain
 from .base import TillScreen
 from .confirm import ConfirmScreen
@@ -66,12 +66,14 @@ class HistoryScreen(TillScreen):
         self.rows = result.transactions
         table = self.query_one("#history", DataTable)
         table.clear()
+        in_money = self.campaign.type in {"giftcard", "earned"}
         for row in self.rows:
+            shown = money(row.amount) if in_money and row.amount is not None else amount(row.amount)
             table.add_row(
                 row.transaction_id,
                 str(row.date or ""),
                 "Redeem" if row.is_redemption else "Earn",
-                amount(row.amount),
+                shown,
                 row.item,
                 row.description,
                 row.user,

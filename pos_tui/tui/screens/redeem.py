@@ -18,6 +18,7 @@ from ...api import models as m
 from ...api import requests as rq
 from ...present import affordable, balance_text
 from ...receipt import amount
+from ..widgets import Field
 from ..wording import explain
 from .base import TillScreen
 from .earn import _first_problem
@@ -51,13 +52,13 @@ class RedeemScreen(TillScreen):
             yield OptionList(id="rewards")
             with Horizontal(classes="row", id="custom-points-row"):
                 yield Label("Custom points", classes="label")
-                yield Input(placeholder="optional", id="custom-points", restrict=r"[0-9]*")
+                yield Field(placeholder="optional", id="custom-points", restrict=r"[0-9]*")
             with Horizontal(classes="row", id="amount-row"):
                 yield Label("Amount", classes="label", id="amount-label")
-                yield Input(placeholder="9.95 or 9,95", id="amount", restrict=r"[0-9.,]*")
+                yield Field(placeholder="9.95 or 9,95", id="amount", restrict=r"[0-9.,]*")
             with Horizontal(classes="row"):
                 yield Label("Note", classes="label")
-                yield Input(placeholder="optional, printed on the receipt", id="note")
+                yield Field(placeholder="optional, printed on the receipt", id="note")
             yield Static("", id="error", classes="error")
 
     def on_mount(self) -> None:

@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
+from ..widgets import Field
 from .base import TillScreen
 
 
@@ -23,7 +24,7 @@ class ScanScreen(TillScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(id="scan-box", classes="panel"):
             yield Static("Scan the customer's card", id="scan-prompt")
-            yield Input(placeholder="…or type the card number and press Enter", id="card")
+            yield Field(placeholder="…or type the card number and press Enter", id="card")
             yield Static("", id="unknown")
             yield Static("", id="recent")
 
@@ -48,7 +49,7 @@ class ScanScreen(TillScreen):
 
     def _show_unknown(self, card: str) -> None:
         text = (
-            f"No customer has card {card}. Press [b]+[/b] to record a first purchase: "
+            f"No customer has card {card}. Press + to record a first purchase: "
             "the customer is created with it."
             if card
             else ""
