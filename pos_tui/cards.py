@@ -73,13 +73,16 @@ class Held:
 class WedgeBuffer:
     """Split a stream of keys into scans and ordinary typing.
 
-    Feed every key with its arrival time. Printable keys are held while they come faster than
-    ``gap`` seconds apart; a terminator (Enter, Tab, CR, LF) ending a fast run of at least
-    ``min_length`` characters makes a scan. Anything else releases the held keys, in order, to
-    be handled as typing. ``flush`` releases keys that no faster key followed.
+    Feed every key with its arrival time. Printable keys are held while a run lasts (no pause
+    longer than ``max_gap``). A terminator (Enter, Tab, CR, LF) ends a scan when the run has at
+    least ``min_length`` characters and its *median* gap is at most ``gap``: a reader's keys come
+    microseconds apart, and one stall (a busy machine) does not split its burst; a person's come
+    tens of milliseconds apart. Two slow gaps in a row show a person: the keys are released at
+    once. ``flush`` releases keys that nothing followed within ``max_gap``.
     """
 
-    gap: float = 0.025
+    gap: float = 0.03
+    max_gap: float = 0.12
     min_length: int = 4
     held: list[Held] = field(default_factory=list)
     last_scan_end: float = -1.0
@@ -87,13 +90,13 @@ class WedgeBuffer:
     def feed(self, key: Held) -> tuple[list[Held], str | None]:
         """Returns (keys to pass on as typing, a completed scan or None)."""
         released: list[Held] = []
-        if self.held and key.time - self.held[-1].time > self.gap:
+        if self.held and key.time - self.held[-1].time > self.max_gap:
             released, self.held = self.held, []
         if key.key in TERMINATORS:
-            if not self.held and key.time - self.last_scan_end <= self.gap and self.last_scan_end >= 0:
+            if not self.held and 0 <= self.last_scan_end and key.time - self.last_scan_end <= self.gap:
                 self.last_scan_end = key.time  # the LF of a CR LF, or a reader's Tab after Enter
                 return released, None
-            if len(self.held) >= self.min_length:
+            if len(self.held) >= self.min_length and self._median_gap(key) <= self.gap:
                 scan = "".join(h.character or "" for h in self.held)
                 self.held = []
                 self.last_scan_end = key.time
@@ -103,14 +106,23 @@ class WedgeBuffer:
             return released, None
         if key.character is not None and key.character.isprintable() and len(key.character) == 1:
             self.held.append(key)
+            times = [h.time for h in self.held[-3:]]
+            if len(times) == 3 and times[1] - times[0] > self.gap and times[2] - times[1] > self.gap:
+                released += self.held  # a person typing
+                self.held = []
             return released, None
         released += self.held + [key]
         self.held = []
         return released, None
 
+    def _median_gap(self, terminator: Held) -> float:
+        times = [h.time for h in self.held] + [terminator.time]
+        gaps = sorted(b - a for a, b in zip(times, times[1:], strict=False))
+        return gaps[len(gaps) // 2]
+
     def flush(self, now: float) -> list[Held]:
-        """Release held keys if no key followed them within ``gap`` (a person typing)."""
-        if self.held and now - self.held[-1].time > self.gap:
+        """Release held keys if no key followed them within ``max_gap`` (a person typing)."""
+        if self.held and now - self.held[-1].time > self.max_gap:
             released, self.held = self.held, []
             return released
         return []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 from pathlib import Path
 
 _configured: Path | None = None
@@ -15,7 +16,7 @@ def log_path() -> Path:
     return data_dir() / "logs" / "pos-tui.log"
 
 
-def setup_logging(level: int = logging.INFO) -> Path | None:
+def setup_logging(level: int | None = None) -> Path | None:
     """Send the ``pos_tui`` loggers to the rotating log file. Returns its path (None if unwritable)."""
     global _configured
     if _configured is not None:
@@ -31,7 +32,7 @@ def setup_logging(level: int = logging.INFO) -> Path | None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root = logging.getLogger("pos_tui")
     root.addHandler(handler)
-    root.setLevel(level)
+    root.setLevel(level if level is not None else os.environ.get("POS_TUI_LOG_LEVEL", "INFO").upper())
     root.propagate = False
     _configured = path
     return path

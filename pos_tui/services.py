@@ -65,6 +65,7 @@ class Services:
     training: bool = False
     terminal: str = ""
     receipt_width: int = 42
+    scan_gap: float = 0.03
     receipts_dir: Path = field(default_factory=lambda: data_dir() / "receipts")
     clock: Callable[[], datetime] = datetime.now
 
@@ -91,6 +92,7 @@ def demo_services(
         training=True,
         terminal=settings.terminal_name or "TRAINING",
         receipt_width=settings.receipt_width,
+        scan_gap=settings.scan_gap_ms / 1000,
     )
 
 
@@ -99,4 +101,5 @@ def live_services(settings: Settings) -> Services:
         api=client_from_settings(settings),
         terminal=settings.terminal_name,
         receipt_width=settings.receipt_width,
+        scan_gap=settings.scan_gap_ms / 1000,
     )

@@ -89,6 +89,8 @@ class Settings(BaseSettings):
     read_timeout: float = Field(20.0, gt=0, le=600)
     terminal_name: str = ""
     receipt_width: Literal[32, 42, 48] = 42
+    #: A run of keys whose median gap is under this (ending in Enter/Tab) is a card reader.
+    scan_gap_ms: int = Field(30, ge=5, le=200)
     theme: str = "pos-default"
 
     @field_validator("api_url")

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from textual import events, work
+from textual import events, on, work
 from textual._time import get_time  # the clock Textual stamps key events with
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
@@ -46,11 +47,11 @@ class PosApp(App[None]):
     #: Bumped whenever ``recent_scans`` changes.
     scans_changed: reactive[int] = reactive(0)
 
-    def __init__(self, services: Services, *, scan_gap: float = 0.025, cursor_blink: bool = True) -> None:
+    def __init__(self, services: Services, *, cursor_blink: bool = True) -> None:
         super().__init__()
         self.services = services
         self.cursor_blink = cursor_blink
-        self.wedge = WedgeBuffer(gap=scan_gap)
+        self.wedge = WedgeBuffer(gap=services.scan_gap)
         self.recent_scans: deque[ScanRecord] = deque(maxlen=5)
         self.write_in_flight = False
         self.last_campaign_id = ""
@@ -79,8 +80,14 @@ class PosApp(App[None]):
         if scan is not None:
             self.handle_scan(scan)
         if self.wedge.held:
-            self.set_timer(self.wedge.gap * 1.5, self._release_typing)
+            # The timer runs in its own task; it only queues a message, so the release is handled
+            # after every key already queued (a lagging loop must not split a reader's burst).
+            self.set_timer(self.wedge.max_gap * 1.2, lambda: self.post_message(self.ReleaseTyping()))
 
+    class ReleaseTyping(Message):
+        """Time to hand held keys to the focused widget, if no faster key followed them."""
+
+    @on(ReleaseTyping)
     async def _release_typing(self) -> None:
         for held in self.wedge.flush(get_time()):
             await App.on_event(self, held.event)  # type: ignore[arg-type]

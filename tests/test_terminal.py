@@ -1,0 +1,116 @@
+"""The till in a real terminal (tmux): card-reader bursts written as raw bytes, the screen read back.
+
+Pilot spaces keys tens of milliseconds apart and would hide the races a reader causes; here every
+scan's bytes reach the terminal in one write, back to back, and the till must see each scan whole.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+
+
+class Tmux:
+    def __init__(self, name: str, socket: Path) -> None:
+        self.name, self.socket = name, socket
+
+    def run(self, *args: str) -> str:
+        done = subprocess.run(["tmux", "-S", str(self.socket), *args], capture_output=True, text=True, timeout=30)
+        return done.stdout
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", self.name)
+
+    def type_raw(self, text: str) -> None:
+        """Write ``text`` to the terminal as one burst, as a keyboard-wedge reader does."""
+        self.run("send-keys", "-t", self.name, "-l", text)
+
+    def wait_for(self, pattern: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if re.search(pattern, screen):
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{pattern!r} never appeared; the screen shows:\n{self.screen()}")
+
+
+@pytest.fixture
+def till(tmp_path):
+    socket = tmp_path / "tmux.sock"
+    env = {"POS_TUI_DATA_DIR": str(tmp_path / "data"), "POS_TUI_CONFIG": str(tmp_path / "config.toml"), "POS_TUI_LOG_LEVEL": "DEBUG",
+           "TERM": "xterm-256color", "PATH": os.environ.get("PATH", "")}  # fmt: skip
+    command = " ".join(f"{k}={v}" for k, v in env.items()) + f" {sys.executable} -m pos_tui demo"
+    subprocess.run(["tmux", "-S", str(socket), "new-session", "-d", "-s", "till", "-x", "110", "-y", "32", command],
+                   check=True, timeout=30)  # fmt: skip
+    tmux = Tmux("till", socket)
+    tmux.wait_for("Scan the customer's card", timeout=60)
+    yield tmux, tmp_path / "data" / "logs" / "pos-tui.log"
+    subprocess.run(["tmux", "-S", str(socket), "kill-server"], capture_output=True, timeout=30)
+
+
+def scanned(log: Path) -> list[str]:
+    """The scans the till logged, in order, as (length, last four characters)."""
+    return re.findall(r"scan length=(\d+) card=…(\w{4})", log.read_text())
+
+
+def test_a_scan_at_reader_speed_opens_the_customer(till):
+    tmux, _ = till
+    tmux.type_raw("1212121212\r")
+    screen = tmux.wait_for("John Doe — card 1212121212")
+    assert "1,500 pts (10.00 EUR)" in screen and "Frequent Buyer" in screen
+
+
+def test_back_to_back_scans_are_never_merged_split_or_short(till):
+    tmux, log = till
+    cards = [f"9{n:07d}" for n in range(1, 100)] + ["11112222"]
+    tmux.type_raw("".join(card + "\r" for card in cards))  # 100 scans in one write
+    tmux.wait_for("Jane Doe — card 11112222")
+    deadline = time.monotonic() + 10
+    while len(scanned(log)) < len(cards) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert scanned(log) == [(str(len(c)), c[-4:]) for c in cards]
+
+
+def test_a_hundred_scans_a_second_with_crlf_and_tab_terminators(till):
+    tmux, log = till
+    cards = [f"8{n:07d}" for n in range(1, 100)] + ["1212121212"]
+    terminators = ["\r", "\r\n", "\t"]
+    started = time.monotonic()
+    for n, card in enumerate(cards):
+        tmux.type_raw(card + terminators[n % 3])
+        time.sleep(max(0.0, started + (n + 1) * 0.01 - time.monotonic()))  # 100 a second
+    tmux.wait_for("John Doe — card 1212121212")
+    deadline = time.monotonic() + 10
+    while len(scanned(log)) < len(cards) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert scanned(log) == [(str(len(c)), c[-4:]) for c in cards]
+    screen = tmux.screen()
+    assert "8" + "0000099"[-7:] not in screen.split("John Doe")[0]  # nothing typed into a field
+
+
+def test_typing_by_hand_and_the_numeric_keypad_earn(till):
+    tmux, _ = till
+    for key in "11112222":
+        tmux.type_raw(key)
+        time.sleep(0.06)
+    tmux.run("send-keys", "-t", "till", "Enter")
+    tmux.wait_for("Jane Doe — card 11112222")
+    tmux.type_raw("+")
+    tmux.wait_for("Earn — Jane Doe")
+    tmux.wait_for("Campaign .*Widget Rewards")
+    for key in "12,5":
+        tmux.type_raw(key)
+        time.sleep(0.06)
+    tmux.run("send-keys", "-t", "till", "Enter")
+    screen = tmux.wait_for("Points earned +1,250")
+    assert "TRAINING — NOT A RECEIPT" in screen
