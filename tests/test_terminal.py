@@ -114,3 +114,43 @@ def test_typing_by_hand_and_the_numeric_keypad_earn(till):
     tmux.run("send-keys", "-t", "till", "Enter")
     screen = tmux.wait_for("Points earned +1,250")
     assert "TRAINING — NOT A RECEIPT" in screen
+
+
+def test_the_live_till_against_a_sandbox_server_on_loopback(tmp_path):
+    """``pos-tui`` with the account in POS_TUI_* variables, talking HTTP to ``pos-tui sandbox``."""
+    import socket as sockets
+
+    with sockets.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = {**os.environ, "POS_TUI_DATA_DIR": str(tmp_path / "data"), "POS_TUI_CONFIG": str(tmp_path / "c.toml")}
+    server = subprocess.Popen([sys.executable, "-m", "pos_tui", "sandbox", "--port", str(port), "--db",
+                               str(tmp_path / "s.db"), "--reset"], env=base, stderr=subprocess.DEVNULL)  # fmt: skip
+    socket_path = tmp_path / "tmux.sock"
+    try:
+        env = {"POS_TUI_DATA_DIR": str(tmp_path / "till"), "POS_TUI_CONFIG": str(tmp_path / "c.toml"),
+               "POS_TUI_API_URL": f"http://127.0.0.1:{port}/api.php", "POS_TUI_USER_ID": "john1970",
+               "POS_TUI_ACCOUNT_ID": "greatwidgets", "POS_TUI_API_KEY": "1959caadac9b13dcb3",
+               "POS_TUI_TERMINAL_NAME": "Till-2", "TERM": "xterm-256color", "PATH": os.environ.get("PATH", "")}  # fmt: skip
+        command = " ".join(f"{k}={v}" for k, v in env.items()) + f" {sys.executable} -m pos_tui"
+        subprocess.run(["tmux", "-S", str(socket_path), "new-session", "-d", "-s", "live", "-x", "110", "-y", "32",
+                        command], check=True, timeout=30)  # fmt: skip
+        tmux = Tmux("live", socket_path)
+        screen = tmux.wait_for("Scan the customer's card", timeout=60)
+        assert "TRAINING" not in screen
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # the server may still be starting
+            tmux.type_raw("1212121212\r")
+            try:
+                tmux.wait_for("John Doe — card 1212121212", timeout=2)
+                break
+            except AssertionError:
+                continue
+        screen = tmux.wait_for("John Doe — card 1212121212")
+        assert "1,500 pts (10.00 EUR)" in screen and "TRAINING" not in screen
+        log = (tmp_path / "till" / "logs" / "pos-tui.log").read_text()
+        assert "1959caadac9b13dcb3" not in log and "call=customer_info customer=…1212" in log
+    finally:
+        subprocess.run(["tmux", "-S", str(socket_path), "kill-server"], capture_output=True, timeout=30)
+        server.terminate()
+        server.wait(timeout=10)

@@ -64,6 +64,18 @@ async def test_a_scan_opens_the_customer_wherever_the_focus_is(tmp_path):
         assert field.value == ""
 
 
+async def test_rescanning_the_same_card_keeps_the_form(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_jane(pilot)
+        await pilot.press("plus")
+        screen = await choose_campaign(pilot, EarnScreen, GIFT)
+        screen.query_one("#load-amount", Input).value = "25"
+        await scan(pilot, JANE["card_number"])
+        await pilot.pause(0.3)
+        assert app.screen is screen and screen.query_one("#load-amount", Input).value == "25"
+
+
 async def test_typing_a_card_number_by_hand(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:

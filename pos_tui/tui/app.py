@@ -105,6 +105,10 @@ class PosApp(App[None]):
             return
         self._last_scan = (read.number, now)
         log.info("scan length=%d card=%s", len(read.number), mask_card(read.number))
+        holds = getattr(self.screen, "holds_card", None)
+        if holds is not None and holds(read.number):
+            self.notify("That card is already open here.")
+            return
         self.recent_scans.appendleft(ScanRecord(read.number, self.services.clock()))
         self.scans_changed += 1
         self.open_customer(card_number=read.number)

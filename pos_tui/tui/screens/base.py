@@ -35,5 +35,9 @@ class TillScreen(Screen[Any]):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
+    def holds_card(self, number: str) -> bool:
+        """Whether this screen is mid-transaction for that card (a re-scan must not wipe it)."""
+        return False
+
     def set_heading(self, text: str) -> None:
         self.query_one("#title", Static).update(text)

@@ -59,6 +59,10 @@ class EarnScreen(TillScreen):
         self.campaigns: list[m.CampaignSummary] = []
         self.sending = False
 
+    def holds_card(self, number: str) -> bool:
+        card = self.info.customer.card_number if self.info is not None else self.customer.card_number
+        return number == card
+
     def heading(self) -> str:
         return f"Earn — {self.customer_name or self.customer.card_number or self.customer.code}"
 

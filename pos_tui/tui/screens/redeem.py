@@ -36,6 +36,9 @@ class RedeemScreen(TillScreen):
         self.preferred = preferred
         self.sending = False
 
+    def holds_card(self, number: str) -> bool:
+        return number == self.info.customer.card_number
+
     def heading(self) -> str:
         return f"Redeem — {self.info.customer.name or self.info.customer.code}"
 

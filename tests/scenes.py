@@ -1,0 +1,110 @@
+"""The till's screens in named states, driven by Pilot. Used by the snapshot tests and by
+``screenshots/generate.py`` so the pictures in the README are the screens the tests pin."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Select
+
+from pos_tui.sandbox.demo import GIFT, JANE, JOHN, WIDGETS
+from pos_tui.tui.screens.confirm import ConfirmScreen
+from pos_tui.tui.screens.customer import CustomerScreen
+from pos_tui.tui.screens.earn import EarnScreen
+from pos_tui.tui.screens.history import HistoryScreen
+from pos_tui.tui.screens.receipt import ReceiptScreen
+from pos_tui.tui.screens.redeem import RedeemScreen
+
+from .till_helpers import scan, type_slowly, until
+
+Scene = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+async def scan_screen(pilot: Pilot[Any]) -> None:
+    await pilot.pause(0.1)
+
+
+async def unknown_card(pilot: Pilot[Any]) -> None:
+    await scan(pilot, "1540280f")
+    await until(pilot, lambda: pilot.app.unknown_card == "1540280f")
+    pilot.app.clear_notifications()
+    await pilot.pause(0.1)
+
+
+async def _customer(pilot: Pilot[Any], card: str) -> None:
+    await scan(pilot, card)
+    await until(pilot, lambda: isinstance(pilot.app.screen, CustomerScreen))
+    await pilot.pause(0.1)
+
+
+async def customer(pilot: Pilot[Any]) -> None:
+    await _customer(pilot, JOHN["card_number"])
+
+
+async def customer_five_kinds(pilot: Pilot[Any]) -> None:
+    await _customer(pilot, JANE["card_number"])
+
+
+async def earn(pilot: Pilot[Any]) -> None:
+    await customer(pilot)
+    await pilot.press("plus")
+    await until(pilot, lambda: isinstance(pilot.app.screen, EarnScreen) and pilot.app.screen.campaigns)
+    await until(pilot, lambda: pilot.app.screen.query_one("#campaign", Select).value == WIDGETS)
+    await type_slowly(pilot, "9,95")
+
+
+async def redeem(pilot: Pilot[Any]) -> None:
+    await customer(pilot)
+    await pilot.press("minus")
+    await until(pilot, lambda: isinstance(pilot.app.screen, RedeemScreen))
+    await until(pilot, lambda: pilot.app.screen.query_one("#campaign", Select).value == WIDGETS)
+    await pilot.pause(0.1)
+
+
+async def receipt(pilot: Pilot[Any]) -> None:
+    await earn(pilot)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(pilot.app.screen, ReceiptScreen))
+    await pilot.pause(0.1)
+
+
+async def void(pilot: Pilot[Any]) -> None:
+    await receipt(pilot)
+    await pilot.press("v")
+    await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+    await pilot.pause(0.1)
+
+
+async def history(pilot: Pilot[Any]) -> None:
+    await customer_five_kinds(pilot)
+    screen = pilot.app.screen
+    screen.query_one("#campaigns", DataTable).move_cursor(row=[c.id for c in screen.info.campaigns].index(GIFT))
+    await pilot.press("asterisk")
+    await until(pilot, lambda: isinstance(pilot.app.screen, HistoryScreen) and pilot.app.screen.rows)
+    await pilot.pause(0.1)
+
+
+async def find(pilot: Pilot[Any]) -> None:
+    await pilot.press("f2")
+    await type_slowly(pilot, "doe")
+    await pilot.press("enter")
+    await until(pilot, lambda: pilot.app.screen.query_one("#matches", DataTable).row_count == 2)
+    pilot.app.screen.query_one("#query", Input).focus()
+    await pilot.pause(0.1)
+
+
+#: name -> (terminal size, scene)
+SCENES: dict[str, tuple[tuple[int, int], Scene]] = {
+    "scan": ((100, 32), scan_screen),
+    "scan-unknown-card": ((100, 32), unknown_card),
+    "customer": ((100, 32), customer),
+    "customer-five-kinds": ((120, 32), customer_five_kinds),
+    "earn": ((100, 32), earn),
+    "redeem": ((100, 32), redeem),
+    "receipt": ((100, 36), receipt),
+    "void": ((100, 32), void),
+    "history": ((100, 32), history),
+    "find": ((100, 32), find),
+}
