@@ -54,6 +54,12 @@ def _checked(number: str) -> CardRead:
     return CardRead(number=number)
 
 
+def mask_card(value: str) -> str:
+    """A card number or code as logs may show it: the last four characters."""
+    value = value or ""
+    return "…" + value[-4:] if len(value) > 4 else "…"
+
+
 # The wedge ---------------------------------------------------------------------------------
 
 TERMINATORS = frozenset({"enter", "tab", "ctrl+m", "ctrl+j"})

@@ -171,32 +171,39 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _run_till(services_factory: Any) -> int:
+def _run_till(factory: Any, *, training: bool) -> int:
+    """Show the till at once; settings and services load in a thread behind the first screen."""
     from .logs import setup_logging
-    from .settings import SettingsError, load_settings
-
-    setup_logging()
-    try:
-        settings = load_settings()
-        services = services_factory(settings)
-    except SettingsError as exc:
-        raise _settings_error(exc) from None
     from .tui.app import PosApp
 
-    PosApp(services).run()
-    return EXIT_OK
+    setup_logging()
+
+    def services() -> Any:
+        from .settings import load_settings
+
+        return factory(load_settings())
+
+    app = PosApp(services, training=training)
+    app.run()
+    return app.return_code or EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .services import demo_services
+    def factory(settings: Any) -> Any:
+        from .services import demo_services
 
-    return _run_till(lambda settings: demo_services(settings, reset=not args.keep))
+        return demo_services(settings, reset=not args.keep)
+
+    return _run_till(factory, training=True)
 
 
 def cmd_till(args: argparse.Namespace) -> int:
-    from .services import live_services
+    def factory(settings: Any) -> Any:
+        from .services import live_services
 
-    return _run_till(live_services)
+        return live_services(settings)
+
+    return _run_till(factory, training=False)
 
 
 def _read_input(name: str) -> bytes:

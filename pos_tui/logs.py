@@ -11,7 +11,7 @@ _configured: Path | None = None
 
 
 def log_path() -> Path:
-    from .settings import data_dir
+    from .paths import data_dir
 
     return data_dir() / "logs" / "pos-tui.log"
 

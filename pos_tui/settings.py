@@ -8,7 +8,6 @@ automation.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -16,30 +15,15 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-APP_NAME = "pos-tui"
+from .paths import config_path, data_dir
+
+__all__ = ["Settings", "SettingsError", "config_path", "data_dir", "load_settings"]
+
 SECRET_KEYS = {"api_key", "password", "secret", "user_password", "user_api_key"}
 
 
 class SettingsError(Exception):
     """A settings file or variable is wrong; the message names the file, the key and the problem."""
-
-
-def config_path() -> Path:
-    explicit = os.environ.get("POS_TUI_CONFIG")
-    if explicit:
-        return Path(explicit).expanduser()
-    from platformdirs import user_config_path
-
-    return user_config_path(APP_NAME) / "config.toml"
-
-
-def data_dir() -> Path:
-    explicit = os.environ.get("POS_TUI_DATA_DIR")
-    if explicit:
-        return Path(explicit).expanduser()
-    from platformdirs import user_data_path
-
-    return user_data_path(APP_NAME)
 
 
 class _TomlSource(PydanticBaseSettingsSource):

@@ -61,3 +61,10 @@ def test_start_up_defers_heavy_imports():
     modules = imported_after("import pos_tui.cli, pos_tui.api")
     for heavy in ("httpx", "pydantic", "lxml", "textual", "starlette", "uvicorn"):
         assert heavy not in modules, f"{heavy} is imported at start-up"
+
+
+def test_the_first_screen_needs_no_api_stack():
+    """What the till imports before its first screen: Textual and the scan screen, nothing heavier."""
+    modules = imported_after("import pos_tui.cli, pos_tui.logs, pos_tui.tui.app, pos_tui.tui.screens.scan")
+    for heavy in ("httpx", "pydantic", "pydantic_settings", "lxml", "starlette", "uvicorn", "sqlite3"):
+        assert heavy not in modules, f"{heavy} is imported before the first screen"

@@ -20,7 +20,12 @@ _EXPORTS = {
 _MODULES = ("errors", "requests", "models")
 
 
+_SUBMODULES = {"calls", "client", "decoding", "errors", "models", "requests", "wire"}
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:  # "from pos_tui.api import errors" imports that module alone
+        return importlib.import_module(f".{name}", __name__)
     module = _EXPORTS.get(name)
     if module is not None:
         return getattr(importlib.import_module(f".{module}", __name__), name)

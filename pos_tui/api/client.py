@@ -19,6 +19,7 @@ from typing import Any, Literal
 import httpx
 from pydantic import SecretStr
 
+from ..cards import mask_card
 from . import models as m
 from .calls import CallSpec, decode_tree, spec_for
 from .decoding import parse_body
@@ -33,6 +34,8 @@ from .errors import (
     OutcomeUnknownError,
 )
 from .requests import Batch, Earn, Redemption, TransactionDelete
+
+__all__ = ["Credentials", "LoyaltyClient", "PRODUCTION_URL", "mask_card"]
 
 log = logging.getLogger("pos_tui.api")
 
@@ -83,12 +86,6 @@ class Credentials:
 
     def __reduce__(self) -> Any:  # never pickle the secret by accident
         raise TypeError("Credentials cannot be pickled")
-
-
-def mask_card(value: str) -> str:
-    """A card number or code as logs may show it: the last four characters."""
-    value = value or ""
-    return "…" + value[-4:] if len(value) > 4 else "…"
 
 
 class LoyaltyClient:

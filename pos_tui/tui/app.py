@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual._time import get_time  # the clock Textual stamps key events with
@@ -17,10 +18,11 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from ..api import errors
-from ..api.client import mask_card
-from ..cards import Held, WedgeBuffer, parse_card
-from ..services import Services
+from ..cards import Held, WedgeBuffer, mask_card, parse_card
 from .wording import explain
+
+if TYPE_CHECKING:
+    from ..services import Services
 
 log = logging.getLogger("pos_tui.till")
 
@@ -47,17 +49,60 @@ class PosApp(App[None]):
     #: Bumped whenever ``recent_scans`` changes.
     scans_changed: reactive[int] = reactive(0)
 
-    def __init__(self, services: Services, *, cursor_blink: bool = True) -> None:
+    def __init__(
+        self,
+        services: Services | Callable[[], Services],
+        *,
+        training: bool | None = None,
+        cursor_blink: bool = True,
+    ) -> None:
+        """``services``, or a factory that builds them: then the first screen is shown at once and
+        the services (settings, HTTP client, sandbox: the heavy imports) are built in a thread."""
         super().__init__()
-        self.services = services
+        self._services: Services | None = None
+        self._factory: Callable[[], Services] | None = None
+        if callable(services):
+            self._factory = services
+            self.training = bool(training)
+        else:
+            self._services = services
+            self.training = services.training
         self.cursor_blink = cursor_blink
-        self.wedge = WedgeBuffer(gap=services.scan_gap)
+        self.wedge = WedgeBuffer(gap=self._services.scan_gap if self._services else 0.03)
         self.recent_scans: deque[ScanRecord] = deque(maxlen=5)
         self.write_in_flight = False
         self.last_campaign_id = ""
         self._last_scan: tuple[str, float] = ("", -1e9)
-        if services.training:
+        self._waiting_scans: list[str] = []
+        if self.training:
             self.sub_title = "TRAINING"
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("the till is still starting")
+        return self._services
+
+    @property
+    def ready(self) -> bool:
+        return self._services is not None
+
+    def on_mount(self) -> None:
+        if self._factory is not None:
+            self.call_after_refresh(self._start)
+
+    def _start(self) -> None:
+        self.busy = "Starting…"
+        assert self._factory is not None
+        self.run_worker(self._factory, thread=True, group="startup", exit_on_error=False)
+
+    def _started(self, services: Services) -> None:
+        self._services = services
+        self.wedge.gap = services.scan_gap
+        self.busy = ""
+        waiting, self._waiting_scans = self._waiting_scans, []
+        for number in waiting[-1:]:  # the last card scanned while starting is the one wanted
+            self.open_customer(card_number=number)
 
     def get_default_screen(self) -> Any:
         from .screens.scan import ScanScreen
@@ -65,7 +110,8 @@ class PosApp(App[None]):
         return ScanScreen()
 
     async def on_unmount(self) -> None:
-        await self.services.aclose()
+        if self._services is not None:
+            await self._services.aclose()
 
     # Card reader -----------------------------------------------------------------------------
 
@@ -109,11 +155,17 @@ class PosApp(App[None]):
         if holds is not None and holds(read.number):
             self.notify("That card is already open here.")
             return
-        self.recent_scans.appendleft(ScanRecord(read.number, self.services.clock()))
+        self.recent_scans.appendleft(ScanRecord(read.number, self.clock()))
         self.scans_changed += 1
+        if not self.ready:
+            self._waiting_scans.append(read.number)
+            return
         self.open_customer(card_number=read.number)
 
     # Customers -------------------------------------------------------------------------------
+
+    def clock(self) -> datetime:
+        return self._services.clock() if self._services is not None else datetime.now()
 
     def open_customer(self, *, card_number: str = "", code: str = "") -> None:
         if self.write_in_flight:
@@ -158,15 +210,38 @@ class PosApp(App[None]):
         from .screens.customer import CustomerScreen
 
         self.unknown_card = ""
+        if isinstance(self.screen, CustomerScreen):
+            self.screen.load(info)
+            return
         self.back_to_scan()
-        self.push_screen(CustomerScreen(info))
+        if not self.is_screen_installed("customer"):
+            self.install_screen(CustomerScreen(), "customer")
+        screen = self.get_screen("customer")
+        assert isinstance(screen, CustomerScreen)
+        screen.load(info)
+        self.push_screen(screen)
 
     # Failures --------------------------------------------------------------------------------
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place unexpected worker failures land: a trace in the log, words on the screen."""
+        if event.worker.group == "startup":
+            if event.state == WorkerState.SUCCESS:
+                self._started(event.worker.result)  # type: ignore[arg-type]
+            elif event.state == WorkerState.ERROR:
+                self._failed_to_start(event.worker.error)
+            return
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
             log.error("worker %s failed", event.worker.name, exc_info=error)
             message, severity = explain(error, write=event.worker.group == "write")
             self.notify(message, severity=severity, timeout=15)  # type: ignore[arg-type]
+
+    def _failed_to_start(self, error: BaseException | None) -> None:
+        from ..settings import SettingsError
+
+        if isinstance(error, SettingsError):
+            self.exit(return_code=2, message=f"pos-tui: {error}")
+            return
+        log.error("the till could not start", exc_info=error)
+        self.exit(return_code=70, message="pos-tui: the till could not start (details in the log)")

@@ -22,7 +22,7 @@ class TillScreen(Screen[Any]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        if self.till.services.training:
+        if self.till.training:
             yield TrainingBanner()
         yield Static(self.heading(), id="title", classes="title")
         yield from self.compose_body()

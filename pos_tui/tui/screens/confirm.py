@@ -27,7 +27,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.details = details
 
     def compose(self) -> ComposeResult:
-        if getattr(self.app, "services", None) is not None and self.app.services.training:  # type: ignore[attr-defined]
+        if getattr(self.app, "training", False):
             yield TrainingBanner()
         with Vertical(id="confirm", classes="panel"):
             yield Static(self.question, classes="title")

@@ -25,10 +25,18 @@ class CustomerScreen(TillScreen):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, info: m.CustomerInfo) -> None:
+    def __init__(self, info: m.CustomerInfo | None = None) -> None:
         super().__init__()
+        self.info = info or m.CustomerInfo()
+        self._fresh = True
+
+    def load(self, info: m.CustomerInfo) -> None:
+        """Show another customer. The app keeps one CustomerScreen and reuses it for every scan
+        (building a screen's widgets and styling them costs more than the lookup)."""
         self.info = info
-        self._first_show = True
+        self._fresh = True
+        if self.is_mounted:
+            self.show(info)
 
     def heading(self) -> str:
         c = self.info.customer
@@ -112,8 +120,8 @@ class CustomerScreen(TillScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        if self._first_show:  # just looked up: no need to ask again
-            self._first_show = False
+        if self._fresh:  # just looked up: no need to ask again
+            self._fresh = False
             return
         self.reload()
 

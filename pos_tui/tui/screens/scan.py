@@ -72,4 +72,7 @@ class ScanScreen(TillScreen):
     def action_find(self) -> None:
         from .find import FindScreen
 
+        if not self.till.ready:
+            self.notify("The till is still starting.")
+            return
         self.app.push_screen(FindScreen())
