@@ -88,12 +88,34 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp())
     port = free_port()
     url = f"http://127.0.0.1:{port}/api.php"
-    base = {"POS_TUI_DATA_DIR": str(tmp / "data"), "POS_TUI_CONFIG": str(tmp / "none.toml"), "TERM": "xterm-256color",
-            "PATH": os.environ.get("PATH", "")}  # fmt: skip
-    live = {**base, "POS_TUI_API_URL": url, "POS_TUI_USER_ID": ACCOUNT["user_id"],
-            "POS_TUI_ACCOUNT_ID": ACCOUNT["account_id"], "POS_TUI_API_KEY": ACCOUNT["user_password"]}  # fmt: skip
-    server = subprocess.Popen([sys.executable, "-m", "pos_tui", "sandbox", "--port", str(port), "--db",
-                               str(tmp / "s.db"), "--reset"], env={**os.environ, **base}, stderr=subprocess.DEVNULL)  # fmt: skip
+    base = {
+        "POS_TUI_DATA_DIR": str(tmp / "data"),
+        "POS_TUI_CONFIG": str(tmp / "none.toml"),
+        "TERM": "xterm-256color",
+        "PATH": os.environ.get("PATH", ""),
+    }
+    live = {
+        **base,
+        "POS_TUI_API_URL": url,
+        "POS_TUI_USER_ID": ACCOUNT["user_id"],
+        "POS_TUI_ACCOUNT_ID": ACCOUNT["account_id"],
+        "POS_TUI_API_KEY": ACCOUNT["user_password"],
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pos_tui",
+            "sandbox",
+            "--port",
+            str(port),
+            "--db",
+            str(tmp / "s.db"),
+            "--reset",
+        ],
+        env={**os.environ, **base},
+        stderr=subprocess.DEVNULL,
+    )
     (tmp / "minimal.py").write_text(MINIMAL)
     sock = tmp / "tmux.sock"
     commands = {
@@ -132,9 +154,11 @@ def main() -> None:
             http_times.append(time.perf_counter() - started)
             time.sleep(1.1)  # past the duplicate-scan window
         scan, http = statistics.median(scan_times), statistics.median(http_times)
-        print(f"scan to customer on screen, median of {args.scans}: {scan * 1000:.0f} ms; "
-              f"plain HTTP customer_info round trip: {http * 1000:.0f} ms; "
-              f"difference {(scan - http) * 1000:.0f} ms (target < 100 ms)")  # fmt: skip
+        print(
+            f"scan to customer on screen, median of {args.scans}: {scan * 1000:.0f} ms; "
+            f"plain HTTP customer_info round trip: {http * 1000:.0f} ms; "
+            f"difference {(scan - http) * 1000:.0f} ms (target < 100 ms)"
+        )
         print(f"peak memory of the live till: {peak_kib(session.pid()) / 1024:.0f} MiB")
         session.kill()
     finally:

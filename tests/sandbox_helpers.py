@@ -20,14 +20,25 @@ def make_sandbox(tmp_path: Path, **kw: Any) -> Sandbox:
     return open_sandbox(tmp_path / "sandbox.db", **kw)
 
 
-def client(sandbox: Sandbox, *, secret: str = ACCOUNT["secret"], account: str = ACCOUNT["id"],
-           user: str = ACCOUNT["user_id"], **kw: Any) -> LoyaltyClient:  # fmt: skip
-    return LoyaltyClient(Credentials(user, account, secret, **kw.pop("creds", {})), url="http://sandbox/api.php",
-                         transport=InProcessTransport(sandbox), **kw)  # fmt: skip
+def client(
+    sandbox: Sandbox,
+    *,
+    secret: str = ACCOUNT["secret"],
+    account: str = ACCOUNT["id"],
+    user: str = ACCOUNT["user_id"],
+    **kw: Any,
+) -> LoyaltyClient:
+    return LoyaltyClient(
+        Credentials(user, account, secret, **kw.pop("creds", {})),
+        url="http://sandbox/api.php",
+        transport=InProcessTransport(sandbox),
+        **kw,
+    )
 
 
-async def raw(sandbox: Sandbox, fields: dict[str, str], *, method: str = "POST",
-              headers: dict[str, str] | None = None) -> httpx.Response:  # fmt: skip
+async def raw(
+    sandbox: Sandbox, fields: dict[str, str], *, method: str = "POST", headers: dict[str, str] | None = None
+) -> httpx.Response:
     async with httpx.AsyncClient(transport=InProcessTransport(sandbox), base_url="http://sandbox") as http:
         if method == "GET":
             return await http.get("/api.php", params=fields, headers=headers)
@@ -35,8 +46,12 @@ async def raw(sandbox: Sandbox, fields: dict[str, str], *, method: str = "POST",
 
 
 def auth(**fields: str) -> dict[str, str]:
-    return {"user_id": ACCOUNT["user_id"], "user_password": ACCOUNT["secret"], "account_id": ACCOUNT["id"],
-            **fields}  # fmt: skip
+    return {
+        "user_id": ACCOUNT["user_id"],
+        "user_password": ACCOUNT["secret"],
+        "account_id": ACCOUNT["id"],
+        **fields,
+    }
 
 
 def balance_of(info: Any, campaign_id: str) -> Decimal | None:

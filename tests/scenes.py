@@ -80,7 +80,9 @@ async def void(pilot: Pilot[Any]) -> None:
 async def history(pilot: Pilot[Any]) -> None:
     await customer_five_kinds(pilot)
     screen = pilot.app.screen
-    screen.query_one("#campaigns", DataTable).move_cursor(row=[c.id for c in screen.info.campaigns].index(GIFT))
+    screen.query_one("#campaigns", DataTable).move_cursor(
+        row=[c.id for c in screen.info.campaigns].index(GIFT)
+    )
     await pilot.press("asterisk")
     await until(pilot, lambda: isinstance(pilot.app.screen, HistoryScreen) and pilot.app.screen.rows)
     await pilot.pause(0.1)

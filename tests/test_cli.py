@@ -17,8 +17,13 @@ from .conftest import REFERENCE, reference
 def run(*args: str, stdin: bytes = b"", env: dict | None = None) -> subprocess.CompletedProcess:
     import os
 
-    return subprocess.run([sys.executable, "-m", "pos_tui", *args], input=stdin, capture_output=True,
-                          env={**os.environ, **(env or {})}, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "pos_tui", *args],
+        input=stdin,
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+    )
 
 
 def test_decode_prints_the_api_json_shape():
@@ -27,7 +32,11 @@ def test_decode_prints_the_api_json_shape():
     out = json.loads(done.stdout)
     assert out["status"] == "success"
     assert out["campaigns"][0]["available_rewards"][0] == {
-        "id": "678", "description": "Free Widget", "needed_to_redeem": "1000", "reward_id": "A-345678"}
+        "id": "678",
+        "description": "Free Widget",
+        "needed_to_redeem": "1000",
+        "reward_id": "A-345678",
+    }
     assert out["campaigns"][2]["balances"][0]["balance"] == "14"
     assert out["customer"]["custom_field_2"] == {"label": "Marital Status", "data": "Single"}
 
@@ -46,8 +55,13 @@ def test_decode_error_and_no_match_exit_zero(name, status):
 
 @pytest.mark.parametrize(
     "body",
-    [b"", b"<html><title>502</title></html>", b'<response status="success"><customer>',
-     b"\xff\xfe\x00garbage", b'<!DOCTYPE r [<!ENTITY a "b">]><response status="success"/>'],
+    [
+        b"",
+        b"<html><title>502</title></html>",
+        b'<response status="success"><customer>',
+        b"\xff\xfe\x00garbage",
+        b'<!DOCTYPE r [<!ENTITY a "b">]><response status="success"/>',
+    ],
 )
 def test_decode_rejects_with_one_line_and_no_traceback(body):
     done = run("decode", "--call", "redeem", stdin=body)
@@ -89,8 +103,9 @@ def with_server(monkeypatch, server):
     from pos_tui import services
 
     real = services.client_from_settings
-    monkeypatch.setattr(services, "client_from_settings",
-                        lambda s, **kw: real(s, transport=httpx.MockTransport(server)))
+    monkeypatch.setattr(
+        services, "client_from_settings", lambda s, **kw: real(s, transport=httpx.MockTransport(server))
+    )
 
 
 def test_call_prints_json(account, monkeypatch, capsys):

@@ -46,8 +46,12 @@ class Recorder:
 
 
 def client(handler, **kw) -> LoyaltyClient:
-    return LoyaltyClient(kw.pop("credentials", creds()), url="https://api.test/api.php",
-                         transport=httpx.MockTransport(handler), **kw)
+    return LoyaltyClient(
+        kw.pop("credentials", creds()),
+        url="https://api.test/api.php",
+        transport=httpx.MockTransport(handler),
+        **kw,
+    )
 
 
 async def test_customer_info_sends_the_reference_fields():
@@ -55,8 +59,11 @@ async def test_customer_info_sends_the_reference_fields():
     async with client(rec) as api:
         info = await api.customer_info(code="89898989898989")
     assert rec.form() == {
-        "user_id": "john1970", "user_password": SECRET, "account_id": "greatwidgets",
-        "type": "customer_info", "code": "89898989898989",
+        "user_id": "john1970",
+        "user_password": SECRET,
+        "account_id": "greatwidgets",
+        "type": "customer_info",
+        "code": "89898989898989",
     }
     assert rec.requests[0].method == "POST"
     assert rec.requests[0].headers["content-type"] == "application/x-www-form-urlencoded"
@@ -66,12 +73,21 @@ async def test_customer_info_sends_the_reference_fields():
 async def test_customer_info_options():
     rec = Recorder(reference("customer_info-1"))
     async with client(rec) as api:
-        await api.customer_info(card_number="1540280f", include_balances=False, campaign_id="12",
-                                hide_custom_field=True, show_only_belong_to=True)
+        await api.customer_info(
+            card_number="1540280f",
+            include_balances=False,
+            campaign_id="12",
+            hide_custom_field=True,
+            show_only_belong_to=True,
+        )
     form = rec.form()
     assert form["card_number"] == "1540280f" and "code" not in form
-    assert (form["include_balances"], form["campaign_id"], form["hide_custom_field"],
-            form["show_only_belong_to"]) == ("N", "12", "Y", "Y")
+    assert (
+        form["include_balances"],
+        form["campaign_id"],
+        form["hide_custom_field"],
+        form["show_only_belong_to"],
+    ) == ("N", "12", "Y", "Y")
 
 
 async def test_api_key_and_header_auth():
@@ -89,9 +105,16 @@ async def test_api_key_and_header_auth():
 async def test_api15_calls_send_the_key_as_user_api_key():
     rec = Recorder(reference("dashboard-1"))
     async with client(rec) as api:
-        dash = await api.dashboard(most_active=10, customer_count=True, total_customers_this_month=True,
-                                   total_transactions_this_month=True, active_campaigns_count=True,
-                                   campaigns_per_day_activity=30, last_X_transactions=10, last_X_customers=5)
+        dash = await api.dashboard(
+            most_active=10,
+            customer_count=True,
+            total_customers_this_month=True,
+            total_transactions_this_month=True,
+            active_campaigns_count=True,
+            campaigns_per_day_activity=30,
+            last_X_transactions=10,
+            last_X_customers=5,
+        )
     form = rec.form()
     assert form["API"] == "1.5" and form["user_api_key"] == SECRET and "user_password" not in form
     assert form["most_active"] == "10" and form["customer_count"] == "Yes"
@@ -115,23 +138,62 @@ async def test_json_output_decodes_to_the_same_models():
 @pytest.mark.parametrize(
     "earn, expected, fixture",
     [
-        (rq.PointsEarn(customer=rq.CustomerRef(code="1234567890123456"), campaign_id="1111222233334444",
-                       amount="9,95", promo_id="89", authorization="Custom description",
-                       custom_fields={2: "Store 35", 5: "Some other data"}, send_transaction_email=True),
-         {"code": "1234567890123456", "campaign_id": "1111222233334444", "amount": "9.95", "promo_id": "89",
-          "authorization": "Custom description", "custom_field_2": "Store 35",
-          "custom_field_5": "Some other data", "send_transaction_email": "Y"}, "transactions-1"),
-        (rq.GiftCardLoad(customer=rq.CustomerRef(card_number="11112222"), campaign_id="22223333444455555",
-                         amount=Decimal("9.95")),
-         {"card_number": "11112222", "campaign_id": "22223333444455555", "amount": "9.95"}, "transactions-2"),
-        (rq.BuyXEarn(customer=rq.CustomerRef(card_number="1"), campaign_id="5555666677778888",
-                     service_product="96", quantity=10),
-         {"card_number": "1", "campaign_id": "5555666677778888", "service_product": "96",
-          "buyx_quantity": "10"}, "transactions-5"),
-        (rq.EventsEarn(customer=rq.CustomerRef(card_number="1"), campaign_id="3333444455556666"),
-         {"card_number": "1", "campaign_id": "3333444455556666"}, "transactions-3"),
-        (rq.EarnedEarn(customer=rq.CustomerRef(card_number="1"), campaign_id="4444555566667777"),
-         {"card_number": "1", "campaign_id": "4444555566667777"}, "transactions-4"),
+        (
+            rq.PointsEarn(
+                customer=rq.CustomerRef(code="1234567890123456"),
+                campaign_id="1111222233334444",
+                amount="9,95",
+                promo_id="89",
+                authorization="Custom description",
+                custom_fields={2: "Store 35", 5: "Some other data"},
+                send_transaction_email=True,
+            ),
+            {
+                "code": "1234567890123456",
+                "campaign_id": "1111222233334444",
+                "amount": "9.95",
+                "promo_id": "89",
+                "authorization": "Custom description",
+                "custom_field_2": "Store 35",
+                "custom_field_5": "Some other data",
+                "send_transaction_email": "Y",
+            },
+            "transactions-1",
+        ),
+        (
+            rq.GiftCardLoad(
+                customer=rq.CustomerRef(card_number="11112222"),
+                campaign_id="22223333444455555",
+                amount=Decimal("9.95"),
+            ),
+            {"card_number": "11112222", "campaign_id": "22223333444455555", "amount": "9.95"},
+            "transactions-2",
+        ),
+        (
+            rq.BuyXEarn(
+                customer=rq.CustomerRef(card_number="1"),
+                campaign_id="5555666677778888",
+                service_product="96",
+                quantity=10,
+            ),
+            {
+                "card_number": "1",
+                "campaign_id": "5555666677778888",
+                "service_product": "96",
+                "buyx_quantity": "10",
+            },
+            "transactions-5",
+        ),
+        (
+            rq.EventsEarn(customer=rq.CustomerRef(card_number="1"), campaign_id="3333444455556666"),
+            {"card_number": "1", "campaign_id": "3333444455556666"},
+            "transactions-3",
+        ),
+        (
+            rq.EarnedEarn(customer=rq.CustomerRef(card_number="1"), campaign_id="4444555566667777"),
+            {"card_number": "1", "campaign_id": "4444555566667777"},
+            "transactions-4",
+        ),
     ],
 )
 async def test_record_activity_of_each_kind(earn, expected, fixture):
@@ -149,19 +211,43 @@ async def test_record_activity_of_each_kind(earn, expected, fixture):
 @pytest.mark.parametrize(
     "redemption, expected, fixture",
     [
-        (rq.PointsRedeem(customer=rq.CustomerRef(code="1234567890123456"), campaign_id="546734563456",
-                         reward_id="98", custom_points=100, custom_dollars="9,95",
-                         authorization="Custom description"),
-         {"reward_to_redeem": "98", "custom_points_redeem": "100", "custom_dollars_redeem": "9.95",
-          "authorization": "Custom description"}, "transactions-7"),
-        (rq.GiftCardRedeem(customer=rq.CustomerRef(code="1"), campaign_id="83635463645756", amount="9.95"),
-         {"reward_to_redeem": "9.95"}, "transactions-8"),
-        (rq.BuyXRedeem(customer=rq.CustomerRef(code="1"), campaign_id="763446467657", item="96"),
-         {"reward_to_redeem": "96"}, "transactions-11"),
-        (rq.EventsRedeem(customer=rq.CustomerRef(code="1"), campaign_id="763446467657", reward_id="41"),
-         {"reward_to_redeem": "41"}, "transactions-9"),
-        (rq.EarnedRedeem(customer=rq.CustomerRef(code="1"), campaign_id="2355464634565", amount="9,95"),
-         {"reward_to_redeem": "9.95"}, "transactions-10"),
+        (
+            rq.PointsRedeem(
+                customer=rq.CustomerRef(code="1234567890123456"),
+                campaign_id="546734563456",
+                reward_id="98",
+                custom_points=100,
+                custom_dollars="9,95",
+                authorization="Custom description",
+            ),
+            {
+                "reward_to_redeem": "98",
+                "custom_points_redeem": "100",
+                "custom_dollars_redeem": "9.95",
+                "authorization": "Custom description",
+            },
+            "transactions-7",
+        ),
+        (
+            rq.GiftCardRedeem(customer=rq.CustomerRef(code="1"), campaign_id="83635463645756", amount="9.95"),
+            {"reward_to_redeem": "9.95"},
+            "transactions-8",
+        ),
+        (
+            rq.BuyXRedeem(customer=rq.CustomerRef(code="1"), campaign_id="763446467657", item="96"),
+            {"reward_to_redeem": "96"},
+            "transactions-11",
+        ),
+        (
+            rq.EventsRedeem(customer=rq.CustomerRef(code="1"), campaign_id="763446467657", reward_id="41"),
+            {"reward_to_redeem": "41"},
+            "transactions-9",
+        ),
+        (
+            rq.EarnedRedeem(customer=rq.CustomerRef(code="1"), campaign_id="2355464634565", amount="9,95"),
+            {"reward_to_redeem": "9.95"},
+            "transactions-10",
+        ),
     ],
 )
 async def test_redeem_of_each_kind(redemption, expected, fixture):
@@ -177,18 +263,28 @@ async def test_redeem_of_each_kind(redemption, expected, fixture):
 
 
 async def test_transaction_delete_and_reports():
-    rec = Recorder(reference("transactions-15"), reference("report_customers_all-1"),
-                   reference("report_customers_balances-1"))
+    rec = Recorder(
+        reference("transactions-15"),
+        reference("report_customers_all-1"),
+        reference("report_customers_balances-1"),
+    )
     async with client(rec) as api:
-        await api.transaction_delete(rq.TransactionDelete(campaign_id="4564222953051300",
-                                                          code="1234567890123456", transaction_id="4056"))
+        await api.transaction_delete(
+            rq.TransactionDelete(
+                campaign_id="4564222953051300", code="1234567890123456", transaction_id="4056"
+            )
+        )
         assert rec.form()["transaction_id"] == "4056"
-        await api.customers_all(date_start=date(2010, 1, 1), date_end=date(2011, 12, 31),
-                                selected_campaigns=["123456789012", "210987654321"])
+        await api.customers_all(
+            date_start=date(2010, 1, 1),
+            date_end=date(2011, 12, 31),
+            selected_campaigns=["123456789012", "210987654321"],
+        )
         assert rec.form()["report"] == "customers_all" and rec.form()["type"] == "reports"
         assert rec.form()["selected_campaigns"] == "123456789012,210987654321"
-        rows = await api.customers_balances(campaign_id="123456789012", offset=100, limit=50,
-                                            coalition_balance="coalition_points")
+        rows = await api.customers_balances(
+            campaign_id="123456789012", offset=100, limit=50, coalition_balance="coalition_points"
+        )
         assert (rec.form()["offset"], rec.form()["limit"]) == ("100", "50")
         assert rec.form()["coalition_balance"] == "coalition_points"
     assert rows.customers[0].balance == Decimal(20)
@@ -225,8 +321,12 @@ EARN = rq.PointsEarn(customer=rq.CustomerRef(card_number="1212121212"), campaign
 
 @pytest.mark.parametrize(
     "failure",
-    [httpx.ConnectError("[Errno 111] Connection refused"), httpx.ConnectTimeout("timed out"),
-     httpx.ConnectError("[Errno -2] Name or service not known"), httpx.PoolTimeout("pool")],
+    [
+        httpx.ConnectError("[Errno 111] Connection refused"),
+        httpx.ConnectTimeout("timed out"),
+        httpx.ConnectError("[Errno -2] Name or service not known"),
+        httpx.PoolTimeout("pool"),
+    ],
 )
 async def test_not_sent(failure):
     rec = Recorder(failure)
@@ -292,9 +392,13 @@ async def test_refusals():
 
 async def test_the_secret_never_leaks(caplog):
     caplog.set_level(logging.DEBUG)
-    failures = [httpx.ConnectError("refused"), httpx.ReadTimeout("slow"),
-                httpx.Response(502), b'<response status="error"><error>Bad password</error></response>',
-                b"<html></html>"]
+    failures = [
+        httpx.ConnectError("refused"),
+        httpx.ReadTimeout("slow"),
+        httpx.Response(502),
+        b'<response status="error"><error>Bad password</error></response>',
+        b"<html></html>",
+    ]
     seen: list[str] = []
     for failure in failures:
         api = client(Recorder(failure))
@@ -328,10 +432,13 @@ async def test_tls_verification_is_on():
 async def test_the_call_method_takes_raw_fields_and_report_names():
     rec = Recorder(reference("report_customers_balances-1"), reference("transactions-10"))
     async with client(rec) as api:
-        report = await api.call("reports", {"report": "customers_balances", "campaign_id": "1",
-                                            "user_password": "override-attempt"})
+        report = await api.call(
+            "reports",
+            {"report": "customers_balances", "campaign_id": "1", "user_password": "override-attempt"},
+        )
         assert rec.form()["user_password"] == SECRET
         assert report.customers[0].earned == Decimal(6021)
-        receipt = await api.call("redeem", {"code": "1", "campaign_id": "2", "reward_to_redeem": "1"},
-                                 hint="earned")
+        receipt = await api.call(
+            "redeem", {"code": "1", "campaign_id": "2", "reward_to_redeem": "1"}, hint="earned"
+        )
         assert receipt.receipt.kind == "earned"

@@ -32,18 +32,23 @@ def test_a_single_child_is_still_a_list():
 
 
 def test_json_single_object_where_a_list_is_expected():
-    body = {"status": "success", "customer": {"code": "1"},
-            "campaigns": {"id": "9", "type": "giftcard", "balance": "5,50", "currency": "EUR"}}
+    body = {
+        "status": "success",
+        "customer": {"code": "1"},
+        "campaigns": {"id": "9", "type": "giftcard", "balance": "5,50", "currency": "EUR"},
+    }
     result = decode("customer_info", json.dumps(body).encode())
     assert isinstance(result.campaigns[0], m.GiftCardCampaign)
     assert result.campaigns[0].balance == Decimal("5.50")
 
 
 def test_empty_wrappers_and_empty_elements():
-    body = (b'<response status="success"><customer><code>1</code><custom_date>0000-00-00</custom_date>'
-            b"</customer><campaigns><campaign><id>9</id><type>events</type><balance></balance>"
-            b"<last_transaction>0000-00-00</last_transaction><available_rewards></available_rewards>"
-            b"</campaign></campaigns></response>")
+    body = (
+        b'<response status="success"><customer><code>1</code><custom_date>0000-00-00</custom_date>'
+        b"</customer><campaigns><campaign><id>9</id><type>events</type><balance></balance>"
+        b"<last_transaction>0000-00-00</last_transaction><available_rewards></available_rewards>"
+        b"</campaign></campaigns></response>"
+    )
     result = decode("customer_info", body)
     campaign = result.campaigns[0]
     assert result.customer.custom_date is None
@@ -70,9 +75,11 @@ def test_decimal_comma_in_responses():
 
 
 def test_unknown_elements_and_campaign_kinds_are_kept():
-    body = (b'<response status="success"><customer><code>1</code><loyalty_tier>Gold</loyalty_tier></customer>'
-            b"<campaigns><campaign><id>9</id><type>stamps</type><name>Stamps</name><balance>3</balance>"
-            b"<stamp_colour>red</stamp_colour></campaign></campaigns><server>b2</server></response>")
+    body = (
+        b'<response status="success"><customer><code>1</code><loyalty_tier>Gold</loyalty_tier></customer>'
+        b"<campaigns><campaign><id>9</id><type>stamps</type><name>Stamps</name><balance>3</balance>"
+        b"<stamp_colour>red</stamp_colour></campaign></campaigns><server>b2</server></response>"
+    )
     result = decode("customer_info", body)
     assert result.customer.model_extra == {"loyalty_tier": "Gold"}
     assert isinstance(result.campaigns[0], m.OtherCampaign)
@@ -82,11 +89,13 @@ def test_unknown_elements_and_campaign_kinds_are_kept():
 
 
 def test_live_receipt_extras():
-    body = (b'<response status="success"><receipt><campaign><id>1</id><type>giftcard</type></campaign>'
-            b"<transaction><id>77</id><deduct><amount>-1</amount><currency>USD</currency><glyph>$</glyph></deduct>"
-            b"<balance><amount>4</amount></balance><cummulative_balance><amount>9</amount></cummulative_balance>"
-            b"<coalition_cumulative_balance><amount>20</amount></coalition_cumulative_balance>"
-            b"</transaction></receipt></response>")
+    body = (
+        b'<response status="success"><receipt><campaign><id>1</id><type>giftcard</type></campaign>'
+        b"<transaction><id>77</id><deduct><amount>-1</amount><currency>USD</currency><glyph>$</glyph></deduct>"
+        b"<balance><amount>4</amount></balance><cummulative_balance><amount>9</amount></cummulative_balance>"
+        b"<coalition_cumulative_balance><amount>20</amount></coalition_cumulative_balance>"
+        b"</transaction></receipt></response>"
+    )
     receipt = decode("redeem", body).receipt
     assert receipt.kind == "giftcard"
     assert receipt.transaction.deduct.amount == Decimal(-1)
@@ -130,9 +139,9 @@ def test_jsonp_and_condensed():
         (b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>", "web page"),
         (b"<!DOCTYPE html><html><body>Proxy error</body></html>", "web page"),
         (b"Service Unavailable", "not an API response"),
-        (b"<response status=\"success\"><customer><code>1</code>", "cut short"),
+        (b'<response status="success"><customer><code>1</code>', "cut short"),
         (b'{"status": "success", "customer": {"code": "1"', "cut short"),
-        (b"cb({\"status\": \"success\"", "cut short"),
+        (b'cb({"status": "success"', "cut short"),
         (b'<result status="success"></result>', "not an API response"),
         (b"<response><customer/></response>", "no status"),
         (b'{"status": "maybe"}', "no status"),
@@ -153,7 +162,10 @@ EXTERNAL = b"""<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///et
 <response status="success"><customer><first_name>&xxe;</first_name></customer></response>"""
 
 
-@pytest.mark.parametrize("body", [BILLION_LAUGHS, EXTERNAL, b'<!DOCTYPE response SYSTEM "http://x/y.dtd"><response status="success"/>'])
+@pytest.mark.parametrize(
+    "body",
+    [BILLION_LAUGHS, EXTERNAL, b'<!DOCTYPE response SYSTEM "http://x/y.dtd"><response status="success"/>'],
+)
 def test_dtds_and_entities_are_refused(body):
     with pytest.raises(BadResponseError, match="DTD"):
         decode("customer_info", body)
@@ -220,10 +232,28 @@ def test_mangled_bodies_never_crash(name, data):
 @given(
     tree=st.recursive(
         st.text(max_size=10) | st.integers() | st.none() | st.booleans(),
-        lambda children: st.lists(children, max_size=4)
-        | st.dictionaries(st.sampled_from(["status", "customer", "campaigns", "receipt", "transaction",
-                                           "balance", "type", "id", "error", "customers", "batch"]),
-                          children, max_size=5),
+        lambda children: (
+            st.lists(children, max_size=4)
+            | st.dictionaries(
+                st.sampled_from(
+                    [
+                        "status",
+                        "customer",
+                        "campaigns",
+                        "receipt",
+                        "transaction",
+                        "balance",
+                        "type",
+                        "id",
+                        "error",
+                        "customers",
+                        "batch",
+                    ]
+                ),
+                children,
+                max_size=5,
+            )
+        ),
         max_leaves=20,
     ),
     call=st.sampled_from(sorted(CALLS)),

@@ -108,7 +108,11 @@ def test_customer_info_first_example():
     assert isinstance(buyx, m.BuyXCampaign)
     coffees = buyx.balances[0]
     assert (coffees.name, coffees.item_id, coffees.balance, coffees.earned, coffees.earn_ratio) == (
-        "Coffees", "96", Decimal(14), Decimal(1), Decimal(10)
+        "Coffees",
+        "96",
+        Decimal(14),
+        Decimal(1),
+        Decimal(10),
     )
     assert buyx.balances[2].item_id == ""  # Books has no item_id in the example
     assert [r.redeem_key for r in buyx.available_rewards] == ["96", "107"]

@@ -73,15 +73,34 @@ def test_requests_round_trip_as_json(request_):
 
 def test_batch_of_points_as_the_reference_shows():
     rows = [
-        rq.BatchRow(campaign_id="4638472975924871", code="12121", amount=a, date=date(2010, 3, 15),
-                    authorization=f"API test import {i}")
+        rq.BatchRow(
+            campaign_id="4638472975924871",
+            code="12121",
+            amount=a,
+            date=date(2010, 3, 15),
+            authorization=f"API test import {i}",
+        )
         for i, a in enumerate(["14,95", "50", "34.67", "0,50", ".75", "2.00"], start=1)
-    ] + [rq.BatchRow(campaign_id="4638472975924871", code="12121", redeemed=True, amount="1500",
-                     date=date(2010, 3, 15), authorization="API test redeem 1")]
+    ] + [
+        rq.BatchRow(
+            campaign_id="4638472975924871",
+            code="12121",
+            redeemed=True,
+            amount="1500",
+            date=date(2010, 3, 15),
+            authorization="API test redeem 1",
+        )
+    ]
     fields = rq.Batch(kind="points", rows=rows, delimiter="pipe", apply_ratio=True, allow_undo=True).fields()
     assert fields["delimiter"] == "pipe" and fields["apply_ratio"] == "yes" and fields["allow-undo"] == "yes"
     assert [fields[f"visits_header_{i}"] for i in range(1, 7)] == [
-        "campaign_id", "code", "redeemed", "amount", "date", "authorization"]
+        "campaign_id",
+        "code",
+        "redeemed",
+        "amount",
+        "date",
+        "authorization",
+    ]
     assert "visits_header_7" not in fields
     lines = fields["Visits_Data"].splitlines()
     assert lines[0] == "4638472975924871|12121|N|14.95|2010-03-15|API test import 1"
@@ -90,18 +109,33 @@ def test_batch_of_points_as_the_reference_shows():
 
 
 def test_batch_columns_of_each_kind_and_unused_columns():
-    events = rq.Batch(kind="events", rows=[rq.BatchRow(campaign_id="1", code="2", date=date(2010, 3, 15),
-                                                       authorization="API add event")])
+    events = rq.Batch(
+        kind="events",
+        rows=[rq.BatchRow(campaign_id="1", code="2", date=date(2010, 3, 15), authorization="API add event")],
+    )
     fields = events.fields()
     assert [fields[f"visits_header_{i}"] for i in range(1, 7)] == [
-        "campaign_id", "code", "redeemed", "date", "authorization", "none"]
+        "campaign_id",
+        "code",
+        "redeemed",
+        "date",
+        "authorization",
+        "none",
+    ]
     assert fields["Visits_Data"] == "1|2|N|2010-03-15|API add event|\n"
-    buyx = rq.Batch(kind="buyx", rows=[rq.BatchRow(campaign_id="1", code="2", service_product="Coffees",
-                                                   amount="3")]).fields()
+    buyx = rq.Batch(
+        kind="buyx", rows=[rq.BatchRow(campaign_id="1", code="2", service_product="Coffees", amount="3")]
+    ).fields()
     assert buyx["visits_header_4"] == "service_product" and buyx["visits_header_6"] == "none"
     assert buyx["Visits_Data"] == "1|2|N|Coffees|3||\n"
-    promo = rq.Batch(kind="points", rows=[rq.BatchRow(campaign_id="1", code="2", amount="50",
-                                                      promo_ids=("345", "354"), custom_fields={3: "Store 9"})])
+    promo = rq.Batch(
+        kind="points",
+        rows=[
+            rq.BatchRow(
+                campaign_id="1", code="2", amount="50", promo_ids=("345", "354"), custom_fields={3: "Store 9"}
+            )
+        ],
+    )
     fields = promo.fields()
     assert fields["visits_header_7"] == "promo_id" and fields["visits_header_8"] == "custom_field_3"
     assert fields["Visits_Data"] == "1|2|N|50|||345,354|Store 9\n"
@@ -117,8 +151,11 @@ def test_a_delimiter_inside_a_value_never_breaks_a_row():
     clean = rq.BatchRow(campaign_id="1", code="2", amount="5", authorization="a|b")
     assert rq.Batch(kind="giftcard", rows=[clean]).chosen_delimiter() == "tab"
     with pytest.raises(ValueError, match="promo_id value contains the comma delimiter"):
-        rq.Batch(kind="points", delimiter="comma",
-                 rows=[rq.BatchRow(campaign_id="1", code="2", amount="1", promo_ids=("1", "2"))]).fields()
+        rq.Batch(
+            kind="points",
+            delimiter="comma",
+            rows=[rq.BatchRow(campaign_id="1", code="2", amount="1", promo_ids=("1", "2"))],
+        ).fields()
 
 
 @given(
@@ -126,8 +163,10 @@ def test_a_delimiter_inside_a_value_never_breaks_a_row():
     delimiter=st.sampled_from(["auto", "pipe", "comma", "tab"]),
 )
 def test_every_row_keeps_its_columns(texts, delimiter):
-    rows = [rq.BatchRow(campaign_id="1", code="c", amount=Decimal(i + 1), authorization=t)
-            for i, t in enumerate(texts)]
+    rows = [
+        rq.BatchRow(campaign_id="1", code="c", amount=Decimal(i + 1), authorization=t)
+        for i, t in enumerate(texts)
+    ]
     batch = rq.Batch(kind="giftcard", rows=rows, delimiter=delimiter)
     fields = batch.fields()
     sep = {"pipe": "|", "comma": ",", "tab": "\t"}[fields["delimiter"]]

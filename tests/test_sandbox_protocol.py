@@ -27,15 +27,22 @@ from .sandbox_helpers import (
     WIDGETS,
     auth,
     client,
-    make_sandbox,  # fmt: skip
+    make_sandbox,
     raw,
 )
 
 # The reference's examples name campaigns and a reward of an imaginary account; the demo's own of
 # the same kind stand in for them. Credentials, customer codes and every other field are unchanged.
-CAMPAIGNS = {"1111222233334444": WIDGETS, "546734563456": WIDGETS, "83635463645756": GIFT,
-             "2355464634565": EMPLOYEE, "4564222953051300": WIDGETS, "4638472975924871": WIDGETS,
-             "123456789012": WIDGETS, "210987654321": GIFT}  # fmt: skip
+CAMPAIGNS = {
+    "1111222233334444": WIDGETS,
+    "546734563456": WIDGETS,
+    "83635463645756": GIFT,
+    "2355464634565": EMPLOYEE,
+    "4564222953051300": WIDGETS,
+    "4638472975924871": WIDGETS,
+    "123456789012": WIDGETS,
+    "210987654321": GIFT,
+}
 KINDS = {WIDGETS: "points", GIFT: "giftcard", BUYER: "buyx", SHOPPER: "events", EMPLOYEE: "earned"}
 
 
@@ -61,7 +68,9 @@ def adapt(request: dict[str, str], receipts: dict[str, str]) -> dict[str, str]:
     if fields.get("reward_to_redeem") == "98":
         fields["reward_to_redeem"] = "678"
     if "Visits_Data" in fields:
-        fields["Visits_Data"] = fields["Visits_Data"].replace("4638472975924871", WIDGETS).replace("|1500|", "|678|")
+        fields["Visits_Data"] = (
+            fields["Visits_Data"].replace("4638472975924871", WIDGETS).replace("|1500|", "|678|")
+        )
     if fields.get("type") == "transaction_delete":
         fields["transaction_id"] = receipts[fields["campaign_id"]]  # the last one written there
     return fields
@@ -89,8 +98,14 @@ async def test_the_reference_requests_replayed(sandbox):
             receipts[fields["campaign_id"]] = result.transaction_id
         outcomes.append(type(result).__name__)
     assert outcomes.count("ReceiptResponse") == 9
-    assert {"CustomerInfo", "Dashboard", "CustomersAllReport", "CustomersBalancesReport", "BatchResponse",
-            "Success"} <= set(outcomes)
+    assert {
+        "CustomerInfo",
+        "Dashboard",
+        "CustomersAllReport",
+        "CustomersBalancesReport",
+        "BatchResponse",
+        "Success",
+    } <= set(outcomes)
 
 
 async def test_get_multipart_and_both_paths(sandbox):
@@ -119,26 +134,38 @@ async def test_output_formats(sandbox):
     assert jsonp.startswith(b"someFunctionName(") and jsonp.endswith(b");")
     hostile = (await raw(sandbox, {**fields, "output": "JSON", "callback": "alert(1)//"})).content
     assert hostile.startswith(b"{")
-    assert decode("customer_info", xml) == decode("customer_info", plain.content) == decode("customer_info", jsonp)
+    assert (
+        decode("customer_info", xml)
+        == decode("customer_info", plain.content)
+        == decode("customer_info", jsonp)
+    )
 
 
 async def test_batches_in_every_delimiter(sandbox):
     async with client(sandbox) as api:
         for delimiter in ("pipe", "comma", "tab"):
-            batch = rq.Batch(kind="giftcard", delimiter=delimiter, rows=[
-                rq.BatchRow(campaign_id=GIFT, code=JANE["code"], amount="10", authorization="a, b | c"),
-                rq.BatchRow(campaign_id=GIFT, code="BATCH-NEW", amount="2,50", date=date(2010, 3, 15)),
-                rq.BatchRow(campaign_id=GIFT, code=JANE["code"], redeemed=True, amount="5"),
-            ])  # fmt: skip
+            batch = rq.Batch(
+                kind="giftcard",
+                delimiter=delimiter,
+                rows=[
+                    rq.BatchRow(campaign_id=GIFT, code=JANE["code"], amount="10", authorization="a, b | c"),
+                    rq.BatchRow(campaign_id=GIFT, code="BATCH-NEW", amount="2,50", date=date(2010, 3, 15)),
+                    rq.BatchRow(campaign_id=GIFT, code=JANE["code"], redeemed=True, amount="5"),
+                ],
+            )
             result = await api.batch_transactions(batch)
             assert (result.batch.status, result.batch.transactions) == ("all_imported", 3)
         info = await api.customer_info(code=JANE["code"])
         assert info.campaign(GIFT).balance == Decimal("55.70") + 3 * 5
         assert (await api.customer_info(card_number="BATCH-NEW")).campaign(GIFT).balance == Decimal("7.50")
-        ratio = rq.Batch(kind="points", apply_ratio=True, rows=[
-            rq.BatchRow(campaign_id=WIDGETS, code=JANE["code"], amount="1.50", promo_ids=("89",)),
-            rq.BatchRow(campaign_id=WIDGETS, code=JANE["code"], redeemed=True, amount="678"),
-        ])  # fmt: skip
+        ratio = rq.Batch(
+            kind="points",
+            apply_ratio=True,
+            rows=[
+                rq.BatchRow(campaign_id=WIDGETS, code=JANE["code"], amount="1.50", promo_ids=("89",)),
+                rq.BatchRow(campaign_id=WIDGETS, code=JANE["code"], redeemed=True, amount="678"),
+            ],
+        )
         await api.batch_transactions(ratio)
         assert (await api.customer_info(code=JANE["code"])).campaign(WIDGETS).balance == 4690 + 300 - 1000
 
@@ -148,10 +175,13 @@ async def test_a_batch_is_all_or_nothing(sandbox):
 
     async with client(sandbox) as api:
         before = (await api.customer_info(code=JANE["code"])).wire()
-        bad = rq.Batch(kind="giftcard", rows=[
-            rq.BatchRow(campaign_id=GIFT, code=JANE["code"], amount="10"),
-            rq.BatchRow(campaign_id=GIFT, code=JANE["code"], redeemed=True, amount="1000"),
-        ])  # fmt: skip
+        bad = rq.Batch(
+            kind="giftcard",
+            rows=[
+                rq.BatchRow(campaign_id=GIFT, code=JANE["code"], amount="10"),
+                rq.BatchRow(campaign_id=GIFT, code=JANE["code"], redeemed=True, amount="1000"),
+            ],
+        )
         with pytest.raises(ApiError, match="line 2: Insufficient"):
             await api.batch_transactions(bad)
         assert (await api.customer_info(code=JANE["code"])).wire() == before
@@ -169,22 +199,38 @@ async def test_reports_paginate_and_filter(sandbox):
         assert jane.balance_equivalent == Decimal("31.27")  # 4690 / 150
         all_customers = await api.customers_all()
         assert len(all_customers.customers) == 40 + 2
-        old = await api.customers_all(selected_campaigns=[WIDGETS], date_start=date(2010, 1, 1),
-                                      date_end=date(2011, 12, 31))
+        old = await api.customers_all(
+            selected_campaigns=[WIDGETS], date_start=date(2010, 1, 1), date_end=date(2011, 12, 31)
+        )
         assert [c.customer_code for c in old.customers] == ["89898989898989"]
         last = all_customers.model_extra["last"]
-        await api.record_activity(rq.EventsEarn(customer=rq.CustomerRef(card_number="SINCE-1"), campaign_id=SHOPPER))
+        await api.record_activity(
+            rq.EventsEarn(customer=rq.CustomerRef(card_number="SINCE-1"), campaign_id=SHOPPER)
+        )
         changed = await api.customers_all(last=last)
         assert [c.card_number for c in changed.customers] == ["SINCE-1"]
 
 
 async def test_dashboard_is_computed_from_the_ledger(sandbox):
     async with client(sandbox) as api:
-        receipt = await api.record_activity(rq.GiftCardLoad(customer=rq.CustomerRef(code=JANE["code"]),
-                                                            campaign_id=GIFT, amount="5", authorization="ref-1"))
-        dash = await api.dashboard(most_active=3, customer_count=True, total_customers_this_month=True,
-                                   total_transactions_this_month=True, active_campaigns_count=True,
-                                   campaigns_per_day_activity=7, last_X_transactions=4, last_X_customers=2)
+        receipt = await api.record_activity(
+            rq.GiftCardLoad(
+                customer=rq.CustomerRef(code=JANE["code"]),
+                campaign_id=GIFT,
+                amount="5",
+                authorization="ref-1",
+            )
+        )
+        dash = await api.dashboard(
+            most_active=3,
+            customer_count=True,
+            total_customers_this_month=True,
+            total_transactions_this_month=True,
+            active_campaigns_count=True,
+            campaigns_per_day_activity=7,
+            last_X_transactions=4,
+            last_X_customers=2,
+        )
     assert dash.total_customers.all_time == 42
     assert dash.active_campaigns_count == 5
     assert dash.last_X_transactions[0].transaction_id == receipt.transaction_id
@@ -196,14 +242,57 @@ async def test_dashboard_is_computed_from_the_ledger(sandbox):
     assert dash.total_transactions.this_month >= 1 and len(dash.last_X_customers) == 2
 
 
-FIELD_NAMES = ["type", "user_id", "user_password", "user_api_key", "account_id", "code", "card_number",
-               "campaign_id", "amount", "reward_to_redeem", "custom_points_redeem", "custom_dollars_redeem",
-               "promo_id", "service_product", "buyx_quantity", "transaction_id", "report", "offset", "limit",
-               "last", "date_start", "selected_campaigns", "delimiter", "visits_header_1", "Visits_Data",
-               "output", "callback", "most_active", "find_customer", "transactions_number", "coalition_balance"]
-TYPES = ["customer_info", "record_activity", "redeem", "transaction_delete", "batch_transactions", "reports",
-         "dashboard", "customer_search", "customer_find", "campaign_rewards", "buyx_items_list",
-         "campaigns_list", "account_info", "customer_balance", "nonsense", ""]  # fmt: skip
+FIELD_NAMES = [
+    "type",
+    "user_id",
+    "user_password",
+    "user_api_key",
+    "account_id",
+    "code",
+    "card_number",
+    "campaign_id",
+    "amount",
+    "reward_to_redeem",
+    "custom_points_redeem",
+    "custom_dollars_redeem",
+    "promo_id",
+    "service_product",
+    "buyx_quantity",
+    "transaction_id",
+    "report",
+    "offset",
+    "limit",
+    "last",
+    "date_start",
+    "selected_campaigns",
+    "delimiter",
+    "visits_header_1",
+    "Visits_Data",
+    "output",
+    "callback",
+    "most_active",
+    "find_customer",
+    "transactions_number",
+    "coalition_balance",
+]
+TYPES = [
+    "customer_info",
+    "record_activity",
+    "redeem",
+    "transaction_delete",
+    "batch_transactions",
+    "reports",
+    "dashboard",
+    "customer_search",
+    "customer_find",
+    "campaign_rewards",
+    "buyx_items_list",
+    "campaigns_list",
+    "account_info",
+    "customer_balance",
+    "nonsense",
+    "",
+]
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])

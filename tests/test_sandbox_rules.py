@@ -37,29 +37,55 @@ async def test_john_is_the_reference_example(api, sandbox):
 
 
 async def test_points_earn_with_promotions(api):
-    receipt = (await api.record_activity(rq.PointsEarn(customer=JANE_REF, campaign_id=WIDGETS, amount="9,95",
-                                                       promo_id="89", authorization="Optional note here"))).receipt
+    receipt = (
+        await api.record_activity(
+            rq.PointsEarn(
+                customer=JANE_REF,
+                campaign_id=WIDGETS,
+                amount="9,95",
+                promo_id="89",
+                authorization="Optional note here",
+            )
+        )
+    ).receipt
     t = receipt.transaction
     assert receipt.kind == "points" and receipt.account_name == "Demo Business"
     assert t.purchase.amount == Decimal("9.95") and t.promotion.operation == "x"
     assert t.recorded.points == Decimal(1990)  # the reference's example: 9.95 x 100 x 2
     assert t.recorded.description == "Optional note here"
     assert t.balance.points == Decimal(4690 + 1990)
-    plus = (await api.record_activity(rq.PointsEarn(customer=JANE_REF, campaign_id=WIDGETS, amount="10",
-                                                    promo_id="90"))).receipt.transaction
+    plus = (
+        await api.record_activity(
+            rq.PointsEarn(customer=JANE_REF, campaign_id=WIDGETS, amount="10", promo_id="90")
+        )
+    ).receipt.transaction
     assert plus.recorded.points == Decimal(1000 + 250)
     with pytest.raises(errors.ApiError, match="promo_id"):
-        await api.record_activity(rq.PointsEarn(customer=JANE_REF, campaign_id=WIDGETS, amount="1", promo_id="999"))
+        await api.record_activity(
+            rq.PointsEarn(customer=JANE_REF, campaign_id=WIDGETS, amount="1", promo_id="999")
+        )
 
 
 async def test_points_redemptions(api):
     start = (await api.customer_info(code=JANE["code"])).campaign(WIDGETS).balance
     assert start == Decimal(4690)
-    combo = (await api.redeem(rq.PointsRedeem(customer=JANE_REF, campaign_id=WIDGETS, reward_id="678",
-                                              custom_points="150", custom_dollars="9,95"))).receipt.transaction
+    combo = (
+        await api.redeem(
+            rq.PointsRedeem(
+                customer=JANE_REF,
+                campaign_id=WIDGETS,
+                reward_id="678",
+                custom_points="150",
+                custom_dollars="9,95",
+            )
+        )
+    ).receipt.transaction
     assert (combo.reward.id, combo.reward.points) == ("678", Decimal(1000))
     assert combo.custom.points == Decimal(150)
-    assert (combo.monetary.amount, combo.monetary.points) == (Decimal("9.95"), Decimal(1493))  # 9.95 x 150, up
+    assert (combo.monetary.amount, combo.monetary.points) == (
+        Decimal("9.95"),
+        Decimal(1493),
+    )  # 9.95 x 150, up
     assert combo.balance.points == Decimal(4690 - 1000 - 150 - 1493)
     with pytest.raises(errors.ApiError, match="Insufficient balance"):
         await api.redeem(rq.PointsRedeem(customer=JANE_REF, campaign_id=WIDGETS, reward_id="753"))
@@ -70,7 +96,9 @@ async def test_points_redemptions(api):
 async def test_gift_card_never_goes_below_zero(api):
     info = await api.customer_info(code=JANE["code"])
     assert info.campaign(GIFT).balance == Decimal("55.70")
-    load = (await api.record_activity(rq.GiftCardLoad(customer=JANE_REF, campaign_id=GIFT, amount="20"))).receipt
+    load = (
+        await api.record_activity(rq.GiftCardLoad(customer=JANE_REF, campaign_id=GIFT, amount="20"))
+    ).receipt
     assert load.kind == "giftcard" and load.transaction.add.amount == Decimal("20.00")
     assert load.transaction.balance.amount == Decimal("75.70")
     with pytest.raises(errors.ApiError, match="Insufficient"):
@@ -83,8 +111,11 @@ async def test_gift_card_never_goes_below_zero(api):
 async def test_buyx_arithmetic_of_the_reference(api):
     """14 coffees at 1 in 10: earned 1; redeem: balance 4, earned 0, cumulative 14, redeemed 1."""
     new = rq.CustomerRef(card_number="1540280f")  # a hex NFC UID
-    receipt = (await api.record_activity(rq.BuyXEarn(customer=new, campaign_id=BUYER, service_product="96",
-                                                     quantity=14))).receipt
+    receipt = (
+        await api.record_activity(
+            rq.BuyXEarn(customer=new, campaign_id=BUYER, service_product="96", quantity=14)
+        )
+    ).receipt
     assert receipt.kind == "buyx" and receipt.transaction.purchase.item == "Coffees"
     assert receipt.transaction.balances[0].current == Decimal(14)
     info = await api.customer_info(card_number="1540280f")
@@ -93,7 +124,10 @@ async def test_buyx_arithmetic_of_the_reference(api):
     assert [r.item_id for r in info.campaign(BUYER).available_rewards] == ["96"]
     code = rq.CustomerRef(code=info.customer.code)
     redeemed = (await api.redeem(rq.BuyXRedeem(customer=code, campaign_id=BUYER, item="96"))).receipt
-    assert (redeemed.transaction.reward.service_product, redeemed.transaction.reward.deduct) == ("Coffees", 10)
+    assert (redeemed.transaction.reward.service_product, redeemed.transaction.reward.deduct) == (
+        "Coffees",
+        10,
+    )
     coffees = (await api.customer_info(card_number="1540280f")).campaign(BUYER).balances[0]
     assert (coffees.balance, coffees.earned, coffees.cumulative, coffees.redeemed) == (4, 0, 14, 1)
     with pytest.raises(errors.ApiError, match="Insufficient"):
@@ -101,15 +135,22 @@ async def test_buyx_arithmetic_of_the_reference(api):
 
 
 async def test_events_and_earn_per_event(api):
-    visit = (await api.record_activity(rq.EventsEarn(customer=JANE_REF, campaign_id=SHOPPER,
-                                                     authorization="visit"))).receipt
+    visit = (
+        await api.record_activity(
+            rq.EventsEarn(customer=JANE_REF, campaign_id=SHOPPER, authorization="visit")
+        )
+    ).receipt
     assert visit.kind == "events" and visit.transaction.balance.events == Decimal(22)
-    reward = (await api.redeem(rq.EventsRedeem(customer=JANE_REF, campaign_id=SHOPPER, reward_id="41"))).receipt
+    reward = (
+        await api.redeem(rq.EventsRedeem(customer=JANE_REF, campaign_id=SHOPPER, reward_id="41"))
+    ).receipt
     assert reward.transaction.reward.amount == Decimal(9) and reward.transaction.balance.events == Decimal(13)
     earned = (await api.record_activity(rq.EarnedEarn(customer=JANE_REF, campaign_id=EMPLOYEE))).receipt
     assert earned.kind == "earned" and earned.transaction.earn.amount == Decimal("4.50")
     assert earned.transaction.balance.amount == Decimal("40.50")
-    spent = (await api.redeem(rq.EarnedRedeem(customer=JANE_REF, campaign_id=EMPLOYEE, amount="40.50"))).receipt
+    spent = (
+        await api.redeem(rq.EarnedRedeem(customer=JANE_REF, campaign_id=EMPLOYEE, amount="40.50"))
+    ).receipt
     assert spent.kind == "earned" and spent.transaction.balance.amount == 0
     with pytest.raises(errors.ApiError, match="Insufficient"):
         await api.redeem(rq.EarnedRedeem(customer=JANE_REF, campaign_id=EMPLOYEE, amount="0.01"))
@@ -135,27 +176,37 @@ async def test_transaction_delete_reverses_exactly(api, write):
     send = api.redeem if "Redeem" in type(write).__name__ else api.record_activity
     receipt = (await send(write)).receipt
     assert (await api.customer_info(code=JANE["code"])).wire() != before
-    await api.transaction_delete(rq.TransactionDelete(campaign_id=write.campaign_id, code=JANE["code"],
-                                                      transaction_id=receipt.transaction_id))
+    await api.transaction_delete(
+        rq.TransactionDelete(
+            campaign_id=write.campaign_id, code=JANE["code"], transaction_id=receipt.transaction_id
+        )
+    )
     assert (await api.customer_info(code=JANE["code"])).wire() == before
     with pytest.raises(errors.ApiError, match="not found"):
-        await api.transaction_delete(rq.TransactionDelete(campaign_id=write.campaign_id, code=JANE["code"],
-                                                          transaction_id=receipt.transaction_id))
+        await api.transaction_delete(
+            rq.TransactionDelete(
+                campaign_id=write.campaign_id, code=JANE["code"], transaction_id=receipt.transaction_id
+            )
+        )
 
 
 async def test_a_delete_that_would_leave_a_negative_balance_is_refused(api):
     load = await api.record_activity(rq.GiftCardLoad(customer=JANE_REF, campaign_id=GIFT, amount="10"))
     await api.redeem(rq.GiftCardRedeem(customer=JANE_REF, campaign_id=GIFT, amount="65.70"))
     with pytest.raises(errors.ApiError, match="negative"):
-        await api.transaction_delete(rq.TransactionDelete(campaign_id=GIFT, code=JANE["code"],
-                                                          transaction_id=load.transaction_id))
+        await api.transaction_delete(
+            rq.TransactionDelete(campaign_id=GIFT, code=JANE["code"], transaction_id=load.transaction_id)
+        )
 
 
 async def test_an_earn_on_an_unknown_card_creates_the_customer(api):
     with pytest.raises(errors.NoMatchError):
         await api.customer_info(card_number="NEW-CARD-1")
-    receipt = (await api.record_activity(rq.EventsEarn(customer=rq.CustomerRef(card_number="NEW-CARD-1"),
-                                                       campaign_id=SHOPPER))).receipt
+    receipt = (
+        await api.record_activity(
+            rq.EventsEarn(customer=rq.CustomerRef(card_number="NEW-CARD-1"), campaign_id=SHOPPER)
+        )
+    ).receipt
     info = await api.customer_info(card_number="NEW-CARD-1")
     assert len(info.customer.code) == 16 and info.customer.code.isdigit()
     assert receipt.customer.card_number == "NEW-CARD-1"
@@ -164,14 +215,30 @@ async def test_an_earn_on_an_unknown_card_creates_the_customer(api):
 
 async def test_refusals_name_the_problem(api, sandbox):
     cases = [
-        (api.redeem(rq.GiftCardRedeem(customer=rq.CustomerRef(code="nobody"), campaign_id=GIFT, amount="1")),
-         "No customer with code"),
+        (
+            api.redeem(
+                rq.GiftCardRedeem(customer=rq.CustomerRef(code="nobody"), campaign_id=GIFT, amount="1")
+            ),
+            "No customer with code",
+        ),
         (api.record_activity(rq.EventsEarn(customer=JANE_REF, campaign_id="999")), "Unknown campaign_id"),
-        (api.redeem(rq.EventsRedeem(customer=JANE_REF, campaign_id=SHOPPER, reward_id="77")), "Unknown reward"),
-        (api.record_activity(rq.BuyXEarn(customer=JANE_REF, campaign_id=BUYER, service_product="Tea")), "Unknown item"),
-        (api.call("record_activity", {"code": JANE["code"], "campaign_id": GIFT, "amount": "abc"}), "Invalid amount"),
+        (
+            api.redeem(rq.EventsRedeem(customer=JANE_REF, campaign_id=SHOPPER, reward_id="77")),
+            "Unknown reward",
+        ),
+        (
+            api.record_activity(rq.BuyXEarn(customer=JANE_REF, campaign_id=BUYER, service_product="Tea")),
+            "Unknown item",
+        ),
+        (
+            api.call("record_activity", {"code": JANE["code"], "campaign_id": GIFT, "amount": "abc"}),
+            "Invalid amount",
+        ),
         (api.call("record_activity", {"code": JANE["code"], "campaign_id": GIFT}), "amount is required"),
-        (api.call("redeem", {"card_number": "1", "campaign_id": GIFT, "reward_to_redeem": "1"}), "code is required"),
+        (
+            api.call("redeem", {"card_number": "1", "campaign_id": GIFT, "reward_to_redeem": "1"}),
+            "code is required",
+        ),
         (api.call("transaction_delete", {"code": "1"}), "campaign_id is required"),
     ]
     for call, words in cases:
@@ -187,7 +254,9 @@ async def test_header_secret_takes_precedence(sandbox):
         assert (await api.customer_info(code=JANE["code"])).customer.first_name == "Jane"
     from .sandbox_helpers import auth, raw
 
-    wrong_header = await raw(sandbox, auth(type="customer_info", code=JANE["code"]), headers={"api_access_key": "no"})
+    wrong_header = await raw(
+        sandbox, auth(type="customer_info", code=JANE["code"]), headers={"api_access_key": "no"}
+    )
     assert b"Invalid user_id" in wrong_header.content
 
 
@@ -195,15 +264,22 @@ async def test_coalition_balances_are_shared(tmp_path):
     from pos_tui.sandbox.demo import COALITION
 
     sandbox = make_sandbox(tmp_path)
-    async with client(sandbox, account=COALITION["id"], user=COALITION["user_id"], secret=COALITION["secret"]) as api:
+    async with client(
+        sandbox, account=COALITION["id"], user=COALITION["user_id"], secret=COALITION["secret"]
+    ) as api:
         info = await api.customer_info(card_number=JOHN["card_number"])
         points = [c for c in info.campaigns if c.type == "points"]
         assert info.is_coalition and len(points) == 2
-        assert {c.balance for c in points} == {Decimal(1500)} and {c.balance_coalition for c in points} == {1500}
+        assert {c.balance for c in points} == {Decimal(1500)} and {c.balance_coalition for c in points} == {
+            1500
+        }
         assert sorted(c.cumulative for c in points) == [0, 4500]
         other = next(c for c in points if c.cumulative == 0)
-        await api.redeem(rq.PointsRedeem(customer=rq.CustomerRef(code=JOHN["code"]), campaign_id=other.id,
-                                         custom_points="500"))
+        await api.redeem(
+            rq.PointsRedeem(
+                customer=rq.CustomerRef(code=JOHN["code"]), campaign_id=other.id, custom_points="500"
+            )
+        )
         after = await api.customer_info(card_number=JOHN["card_number"], show_only_belong_to=True)
         assert {c.balance for c in after.campaigns if c.type == "points"} == {Decimal(1000)}
         report = await api.customers_balances(campaign_id=other.id, coalition_balance="coalition_points")
@@ -259,7 +335,8 @@ async def test_demo_data_is_deterministic_and_reset_recreates_it(tmp_path):
     second = open_sandbox(tmp_path / "b.db", customers=60)
     async with client(first) as a, client(second) as b:
         assert (await a.customers_balances(campaign_id=WIDGETS)).wire() == (
-            await b.customers_balances(campaign_id=WIDGETS)).wire()
+            await b.customers_balances(campaign_id=WIDGETS)
+        ).wire()
         await a.record_activity(rq.EventsEarn(customer=JANE_REF, campaign_id=SHOPPER))
     again = open_sandbox(tmp_path / "a.db", customers=60, reset=True)
     async with client(again) as a, client(second) as b:

@@ -41,10 +41,23 @@ def server(tmp_path):
     log = tmp_path / "requests.jsonl"
     env = {**os.environ, "POS_TUI_DATA_DIR": str(tmp_path / "data")}
     child = subprocess.Popen(
-        [sys.executable, "-m", "pos_tui", "sandbox", "--port", str(port), "--db", str(tmp_path / "s.db"),
-         "--reset", "--request-log", str(log)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pos_tui",
+            "sandbox",
+            "--port",
+            str(port),
+            "--db",
+            str(tmp_path / "s.db"),
+            "--reset",
+            "--request-log",
+            str(log),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}/api.php"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -70,9 +83,14 @@ def php_post(url: str, fields: dict[str, str]) -> bytes:
 
 def multipart_post(url: str, fields: dict[str, str]) -> bytes:
     boundary = uuid.uuid4().hex
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in fields.items()]
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+        for k, v in fields.items()
+    ]
     body = ("".join(parts) + f"--{boundary}--\r\n").encode()
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    request = urllib.request.Request(
+        url, data=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return response.read()
 
@@ -80,10 +98,17 @@ def multipart_post(url: str, fields: dict[str, str]) -> bytes:
 def test_a_plain_http_client_on_loopback(server):
     url, log = server
     creds = {"user_id": ACCOUNT["user_id"], "user_password": ACCOUNT["secret"], "account_id": ACCOUNT["id"]}
-    info = decode("customer_info", php_post(url, {**creds, "type": "customer_info", "card_number": "1212121212"}))
+    info = decode(
+        "customer_info", php_post(url, {**creds, "type": "customer_info", "card_number": "1212121212"})
+    )
     assert info.customer.name == "John Doe"
-    receipt = decode("record_activity", multipart_post(url, {**creds, "type": "record_activity",
-                     "code": JANE["code"], "campaign_id": GIFT, "amount": "9,95"}))  # fmt: skip
+    receipt = decode(
+        "record_activity",
+        multipart_post(
+            url,
+            {**creds, "type": "record_activity", "code": JANE["code"], "campaign_id": GIFT, "amount": "9,95"},
+        ),
+    )
     assert receipt.receipt.transaction.add.amount == Decimal("9.95")
     query = urllib.parse.urlencode({**creds, "type": "customer_info", "code": JANE["code"], "output": "json"})
     with urllib.request.urlopen(url.replace("/api.php", "/") + "?" + query, timeout=10) as response:
@@ -99,16 +124,22 @@ def test_several_tills_never_corrupt_a_balance(server):
     url, _ = server
 
     async def till(n: int) -> list[str]:
-        async with LoyaltyClient(Credentials(ACCOUNT["user_id"], ACCOUNT["id"], ACCOUNT["secret"]), url=url) as api:
+        async with LoyaltyClient(
+            Credentials(ACCOUNT["user_id"], ACCOUNT["id"], ACCOUNT["secret"]), url=url
+        ) as api:
             ids = []
             for _ in range(15):
-                r = await api.record_activity(rq.GiftCardLoad(customer=JANE_REF, campaign_id=GIFT, amount="1.01"))
+                r = await api.record_activity(
+                    rq.GiftCardLoad(customer=JANE_REF, campaign_id=GIFT, amount="1.01")
+                )
                 ids.append(r.transaction_id)
             return ids
 
     async def run() -> tuple[list[list[str]], Decimal]:
         results = await asyncio.gather(*(till(n) for n in range(8)))
-        async with LoyaltyClient(Credentials(ACCOUNT["user_id"], ACCOUNT["id"], ACCOUNT["secret"]), url=url) as api:
+        async with LoyaltyClient(
+            Credentials(ACCOUNT["user_id"], ACCOUNT["id"], ACCOUNT["secret"]), url=url
+        ) as api:
             info = await api.customer_info(code=JANE["code"])
         return results, info.campaign(GIFT).balance
 
@@ -121,7 +152,10 @@ def test_several_tills_never_corrupt_a_balance(server):
 def test_fault_specs():
     faults = parse("record_activity:after_commit=0.25, *:delay=1.5,redeem:http502=1")
     assert [(f.call, f.kind, f.value) for f in faults] == [
-        ("record_activity", "after_commit", 0.25), ("*", "delay", 1.5), ("redeem", "http502", 1.0)]
+        ("record_activity", "after_commit", 0.25),
+        ("*", "delay", 1.5),
+        ("redeem", "http502", 1.0),
+    ]
     for bad in ("record_activity", "x:explode=1", "x:http502=2", "x:delay=abc", ":delay=1"):
         with pytest.raises(FaultSpecError):
             parse(bad)
@@ -156,8 +190,9 @@ async def test_a_delay_past_the_read_timeout(tmp_path):
 
 async def test_faults_are_seeded(tmp_path):
     async def pattern(seed: int) -> list[bool]:
-        sandbox = make_sandbox(tmp_path / str(seed) / str(id(object())), faults="customer_info:http502=0.5",
-                               fault_seed=seed)  # fmt: skip
+        sandbox = make_sandbox(
+            tmp_path / str(seed) / str(id(object())), faults="customer_info:http502=0.5", fault_seed=seed
+        )
         seen = []
         async with client(sandbox) as api:
             for _ in range(20):

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"
+)
 
 
 class Tmux:
@@ -24,7 +26,9 @@ class Tmux:
         self.name, self.socket = name, socket
 
     def run(self, *args: str) -> str:
-        done = subprocess.run(["tmux", "-S", str(self.socket), *args], capture_output=True, text=True, timeout=30)
+        done = subprocess.run(
+            ["tmux", "-S", str(self.socket), *args], capture_output=True, text=True, timeout=30
+        )
         return done.stdout
 
     def screen(self) -> str:
@@ -47,11 +51,19 @@ class Tmux:
 @pytest.fixture
 def till(tmp_path):
     socket = tmp_path / "tmux.sock"
-    env = {"POS_TUI_DATA_DIR": str(tmp_path / "data"), "POS_TUI_CONFIG": str(tmp_path / "config.toml"), "POS_TUI_LOG_LEVEL": "DEBUG",
-           "TERM": "xterm-256color", "PATH": os.environ.get("PATH", "")}  # fmt: skip
+    env = {
+        "POS_TUI_DATA_DIR": str(tmp_path / "data"),
+        "POS_TUI_CONFIG": str(tmp_path / "config.toml"),
+        "POS_TUI_LOG_LEVEL": "DEBUG",
+        "TERM": "xterm-256color",
+        "PATH": os.environ.get("PATH", ""),
+    }
     command = " ".join(f"{k}={v}" for k, v in env.items()) + f" {sys.executable} -m pos_tui demo"
-    subprocess.run(["tmux", "-S", str(socket), "new-session", "-d", "-s", "till", "-x", "110", "-y", "32", command],
-                   check=True, timeout=30)  # fmt: skip
+    subprocess.run(
+        ["tmux", "-S", str(socket), "new-session", "-d", "-s", "till", "-x", "110", "-y", "32", command],
+        check=True,
+        timeout=30,
+    )
     tmux = Tmux("till", socket)
     tmux.wait_for("Scan the customer's card", timeout=60)
     yield tmux, tmp_path / "data" / "logs" / "pos-tui.log"
@@ -123,18 +135,58 @@ def test_the_live_till_against_a_sandbox_server_on_loopback(tmp_path):
     with sockets.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    base = {**os.environ, "POS_TUI_DATA_DIR": str(tmp_path / "data"), "POS_TUI_CONFIG": str(tmp_path / "c.toml")}
-    server = subprocess.Popen([sys.executable, "-m", "pos_tui", "sandbox", "--port", str(port), "--db",
-                               str(tmp_path / "s.db"), "--reset"], env=base, stderr=subprocess.DEVNULL)  # fmt: skip
+    base = {
+        **os.environ,
+        "POS_TUI_DATA_DIR": str(tmp_path / "data"),
+        "POS_TUI_CONFIG": str(tmp_path / "c.toml"),
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pos_tui",
+            "sandbox",
+            "--port",
+            str(port),
+            "--db",
+            str(tmp_path / "s.db"),
+            "--reset",
+        ],
+        env=base,
+        stderr=subprocess.DEVNULL,
+    )
     socket_path = tmp_path / "tmux.sock"
     try:
-        env = {"POS_TUI_DATA_DIR": str(tmp_path / "till"), "POS_TUI_CONFIG": str(tmp_path / "c.toml"),
-               "POS_TUI_API_URL": f"http://127.0.0.1:{port}/api.php", "POS_TUI_USER_ID": "john1970",
-               "POS_TUI_ACCOUNT_ID": "greatwidgets", "POS_TUI_API_KEY": "1959caadac9b13dcb3",
-               "POS_TUI_TERMINAL_NAME": "Till-2", "TERM": "xterm-256color", "PATH": os.environ.get("PATH", "")}  # fmt: skip
+        env = {
+            "POS_TUI_DATA_DIR": str(tmp_path / "till"),
+            "POS_TUI_CONFIG": str(tmp_path / "c.toml"),
+            "POS_TUI_API_URL": f"http://127.0.0.1:{port}/api.php",
+            "POS_TUI_USER_ID": "john1970",
+            "POS_TUI_ACCOUNT_ID": "greatwidgets",
+            "POS_TUI_API_KEY": "1959caadac9b13dcb3",
+            "POS_TUI_TERMINAL_NAME": "Till-2",
+            "TERM": "xterm-256color",
+            "PATH": os.environ.get("PATH", ""),
+        }
         command = " ".join(f"{k}={v}" for k, v in env.items()) + f" {sys.executable} -m pos_tui"
-        subprocess.run(["tmux", "-S", str(socket_path), "new-session", "-d", "-s", "live", "-x", "110", "-y", "32",
-                        command], check=True, timeout=30)  # fmt: skip
+        subprocess.run(
+            [
+                "tmux",
+                "-S",
+                str(socket_path),
+                "new-session",
+                "-d",
+                "-s",
+                "live",
+                "-x",
+                "110",
+                "-y",
+                "32",
+                command,
+            ],
+            check=True,
+            timeout=30,
+        )
         tmux = Tmux("live", socket_path)
         screen = tmux.wait_for("Scan the customer's card", timeout=60)
         assert "TRAINING" not in screen

@@ -51,7 +51,9 @@ async def test_a_scan_opens_the_customer_wherever_the_focus_is(tmp_path):
         await scan(pilot, JOHN["card_number"])
         await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
         assert app.screen.info.customer.name == "John Doe"
-        assert app.screen.query_one("#card", Input).value == "" if isinstance(app.screen, ScanScreen) else True
+        assert (
+            app.screen.query_one("#card", Input).value == "" if isinstance(app.screen, ScanScreen) else True
+        )
         table = app.screen.query_one("#campaigns", DataTable)
         assert table.row_count == 3
         # Mid-earn, with an amount field focused, a scan is still a scan (and types nothing).
@@ -60,7 +62,10 @@ async def test_a_scan_opens_the_customer_wherever_the_focus_is(tmp_path):
         field = screen.query_one("#points-amount", Input)
         field.focus()
         await scan(pilot, JANE["card_number"])
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen) and app.screen.info.customer.code == JANE["code"])
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, CustomerScreen) and app.screen.info.customer.code == JANE["code"],
+        )
         assert field.value == ""
 
 
@@ -162,7 +167,9 @@ async def test_earn_of_each_kind(tmp_path, campaign, kind, field, value, expect)
         paper = str(app.screen.query_one("#paper", Static).render())
         assert "TRAINING — NOT A RECEIPT" in paper
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen) and expect in _table_text(app.screen))
+        await until(
+            pilot, lambda: isinstance(app.screen, CustomerScreen) and expect in _table_text(app.screen)
+        )
         assert app.last_campaign_id == campaign
 
 
@@ -196,7 +203,9 @@ async def test_redeem_of_each_kind(tmp_path, campaign, kind, amount, expect):
         await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
         assert (app.screen.receipt.kind, app.screen.receipt.action) == (kind, "redeem")
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen) and expect in _table_text(app.screen))
+        await until(
+            pilot, lambda: isinstance(app.screen, CustomerScreen) and expect in _table_text(app.screen)
+        )
 
 
 async def test_rewards_the_balance_cannot_cover_are_shown_but_not_choosable(tmp_path):

@@ -22,8 +22,13 @@ FROZEN = datetime(2026, 11, 22, 14, 3, 0)
 
 def make_app(tmp_path: Path, **kw: Any) -> PosApp:
     """The demo till with its data seeded as of FROZEN's day, a frozen clock and no cursor blink."""
-    services = demo_services(load_settings(), db_path=tmp_path / "training.db", customers=kw.pop("customers", 20),
-                             today=FROZEN.date(), **kw)  # fmt: skip
+    services = demo_services(
+        load_settings(),
+        db_path=tmp_path / "training.db",
+        customers=kw.pop("customers", 20),
+        today=FROZEN.date(),
+        **kw,
+    )
     services.clock = lambda: FROZEN
     services.receipts_dir = tmp_path / "receipts"
     return PosApp(services, cursor_blink=False)
