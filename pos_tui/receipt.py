@@ -58,7 +58,8 @@ class _Paper:
             self.lines.append(f"{label}{' ' * (self.width - len(label) - len(value))}{value}")
             return
         self.text(label)
-        self.lines.append(value.rjust(self.width))
+        for line in textwrap.wrap(value, self.width) or [""]:
+            self.lines.append(line.rjust(self.width))
 
     def rule(self) -> None:
         self.lines.append("-" * self.width)
