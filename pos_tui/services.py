@@ -8,31 +8,40 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .settings import Settings, SettingsError, data_dir
+from .settings import NotConfigured, Settings, data_dir
 
 if TYPE_CHECKING:
     from .api.client import LoyaltyClient
 
 
 def credentials_from_settings(settings: Settings) -> Any:
+    """The account's credentials: user and account from settings, the secret from the
+    environment (``POS_TUI_API_KEY``) or else the keyring. Blocking (keyring): call it in a thread."""
     from .api.client import Credentials
+    from .credentials import load_secret
 
-    missing = [
-        name
-        for name, value in (
-            ("POS_TUI_USER_ID", settings.user_id),
-            ("POS_TUI_ACCOUNT_ID", settings.account_id),
-            ("POS_TUI_API_KEY", settings.api_key and settings.api_key.get_secret_value()),
+    if not (settings.user_id and settings.account_id):
+        raise NotConfigured(
+            "no loyalty account is set up: run 'pos-tui login' (or set POS_TUI_USER_ID, "
+            "POS_TUI_ACCOUNT_ID and POS_TUI_API_KEY)"
         )
-        if not value
-    ]
-    if missing:
-        raise SettingsError("no credentials for the loyalty API: set " + ", ".join(missing))
-    assert settings.api_key is not None
+    secret = settings.api_key or load_secret(settings.account_id, settings.user_id)
+    if secret is None or not secret.get_secret_value():
+        from .credentials import KeyringUnavailable, check_keyring
+
+        try:
+            check_keyring()
+        except KeyringUnavailable as exc:
+            raise NotConfigured(
+                f"the secret of {settings.user_id}@{settings.account_id} is not available. {exc}"
+            ) from None
+        raise NotConfigured(
+            f"no secret is stored for {settings.user_id}@{settings.account_id}: run 'pos-tui login'"
+        )
     return Credentials(
         settings.user_id,
         settings.account_id,
-        settings.api_key,
+        secret,
         secret_kind=settings.secret_kind,
         in_header=settings.secret_in_header,
     )

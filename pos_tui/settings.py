@@ -26,6 +26,10 @@ class SettingsError(Exception):
     """A settings file or variable is wrong; the message names the file, the key and the problem."""
 
 
+class NotConfigured(SettingsError):
+    """No account is set up yet: the till offers its setup screen, the CLI says to run login."""
+
+
 class _TomlSource(PydanticBaseSettingsSource):
     """The settings file; a syntax error or a secret in it is a :class:`SettingsError`."""
 
@@ -97,6 +101,50 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, _TomlSource(settings_cls, config_path()))
 
 
+def update_settings_file(**values: Any) -> Path:
+    """Set (or, with None, remove) keys in the settings file, keeping its comments and layout."""
+    import tomlkit
+
+    if SECRET_KEYS & set(values):
+        raise ValueError("secrets are never written to the settings file")
+    path = config_path()
+    try:
+        document = tomlkit.parse(path.read_text(encoding="utf-8")) if path.is_file() else tomlkit.document()
+    except Exception as exc:  # tomlkit's parse errors
+        raise SettingsError(f"{path}: not valid TOML ({exc})") from None
+    for key, value in values.items():
+        if value is None:
+            document.pop(key, None)
+        else:
+            document[key] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+    return path
+
+
+def sources(settings: Settings) -> dict[str, str]:
+    """Where each effective value came from: ``env POS_TUI_X``, ``file``, or ``default``."""
+    import os
+
+    path = config_path()
+    in_file: set[str] = set()
+    if path.is_file():
+        try:
+            in_file = set(tomllib.loads(path.read_text(encoding="utf-8")))
+        except (tomllib.TOMLDecodeError, OSError):
+            pass
+    found = {}
+    for name in Settings.model_fields:
+        env = f"POS_TUI_{name.upper()}"
+        if env in os.environ:
+            found[name] = f"env {env}"
+        elif name in in_file:
+            found[name] = "file"
+        else:
+            found[name] = "default"
+    return found
+
+
 def load_settings(**overrides: Any) -> Settings:
     """The effective settings, or a :class:`SettingsError` that says what is wrong and where."""
     try:
@@ -108,4 +156,12 @@ def load_settings(**overrides: Any) -> Settings:
             problem = "is not a known setting"
         else:
             problem = error["msg"]
-        raise SettingsError(f"{config_path()}: setting {key!r} {problem}") from None
+        import os
+
+        variable = f"POS_TUI_{key.upper()}"
+        where = (
+            f"environment variable {variable}"
+            if variable in os.environ
+            else f"{config_path()}: setting {key!r}"
+        )
+        raise SettingsError(f"{where} {problem}") from None

@@ -237,9 +237,34 @@ class PosApp(App[None]):
             message, severity = explain(error, write=event.worker.group == "write")
             self.notify(message, severity=severity, timeout=15)  # type: ignore[arg-type]
 
-    def _failed_to_start(self, error: BaseException | None) -> None:
-        from ..settings import SettingsError
+    def _offer_setup(self, reason: str) -> None:
+        from ..settings import Settings, SettingsError, load_settings
+        from .screens.setup import SetupScreen
 
+        try:
+            settings = load_settings()
+        except SettingsError:
+            settings = Settings.model_construct()
+        screen = SetupScreen(
+            f"This till has no loyalty account yet ({reason}).",
+            api_url=settings.api_url,
+            user_id=settings.user_id,
+            account_id=settings.account_id,
+        )
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self._start()
+
+        self.push_screen(screen, done)
+
+    def _failed_to_start(self, error: BaseException | None) -> None:
+        from ..settings import NotConfigured, SettingsError
+
+        if isinstance(error, NotConfigured) and not self.training:
+            self.busy = ""
+            self._offer_setup(str(error))
+            return
         if isinstance(error, SettingsError):
             self.exit(return_code=2, message=f"pos-tui: {error}")
             return
