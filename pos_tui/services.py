@@ -75,6 +75,7 @@ class Services:
     terminal: str = ""
     receipt_width: int = 42
     scan_gap: float = 0.03
+    theme: str = ""
     receipts_dir: Path = field(default_factory=lambda: data_dir() / "receipts")
     clock: Callable[[], datetime] = datetime.now
 
@@ -102,6 +103,7 @@ def demo_services(
         terminal=settings.terminal_name or "TRAINING",
         receipt_width=settings.receipt_width,
         scan_gap=settings.scan_gap_ms / 1000,
+        theme=settings.theme,
     )
 
 
@@ -111,4 +113,5 @@ def live_services(settings: Settings) -> Services:
         terminal=settings.terminal_name,
         receipt_width=settings.receipt_width,
         scan_gap=settings.scan_gap_ms / 1000,
+        theme=settings.theme,
     )

@@ -19,15 +19,22 @@ sys.path.insert(0, str(HERE.parent))
 from tests.scenes import SCENES  # noqa: E402
 from tests.till_helpers import make_app  # noqa: E402
 
+THEMES = ["pos-default", "pos-high-contrast", "pos-kiosk-low-glare"]
 
-async def render(name: str, work: Path) -> Path:
+
+async def render(name: str, work: Path, *, theme: str = "", out: str = "") -> Path:
+    import os
+
     size, scene = SCENES[name]
-    app = make_app(work / name)
+    if theme:
+        os.environ["POS_TUI_THEME"] = theme
+    app = make_app(work / (out or name))
     async with app.run_test(size=size) as pilot:
         await scene(pilot)
         await pilot.pause(0.2)
-        app.save_screenshot(filename=f"{name}.svg", path=str(HERE))
-    return HERE / f"{name}.svg"
+        app.save_screenshot(filename=f"{out or name}.svg", path=str(HERE))
+    os.environ.pop("POS_TUI_THEME", None)
+    return HERE / f"{out or name}.svg"
 
 
 async def main() -> None:
@@ -38,6 +45,8 @@ async def main() -> None:
         os.environ["POS_TUI_CONFIG"] = str(Path(tmp) / "none.toml")
         for name in SCENES:
             print(await render(name, Path(tmp)))
+        for theme in THEMES:  # the main screen in each theme
+            print(await render("customer-five-kinds", Path(tmp), theme=theme, out=f"theme-{theme}"))
 
 
 if __name__ == "__main__":

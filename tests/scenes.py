@@ -97,6 +97,14 @@ async def find(pilot: Pilot[Any]) -> None:
     await pilot.pause(0.1)
 
 
+async def setup(pilot: Pilot[Any]) -> None:
+    from pos_tui.tui.screens.setup import SetupScreen
+
+    reason = "This till has no loyalty account yet (no loyalty account is set up)."
+    await pilot.app.push_screen(SetupScreen(reason, api_url="https://api.clienttoolbox.com/api.php"))
+    await pilot.pause(0.1)
+
+
 #: name -> (terminal size, scene)
 SCENES: dict[str, tuple[tuple[int, int], Scene]] = {
     "scan": ((100, 32), scan_screen),
@@ -109,4 +117,5 @@ SCENES: dict[str, tuple[tuple[int, int], Scene]] = {
     "void": ((100, 32), void),
     "history": ((100, 32), history),
     "find": ((100, 32), find),
+    "setup": ((100, 32), setup),
 }

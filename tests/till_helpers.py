@@ -22,6 +22,7 @@ FROZEN = datetime(2026, 11, 22, 14, 3, 0)
 
 def make_app(tmp_path: Path, **kw: Any) -> PosApp:
     """The demo till with its data seeded as of FROZEN's day, a frozen clock and no cursor blink."""
+    theme_dirs = kw.pop("theme_dirs", None)
     services = demo_services(
         load_settings(),
         db_path=tmp_path / "training.db",
@@ -31,7 +32,8 @@ def make_app(tmp_path: Path, **kw: Any) -> PosApp:
     )
     services.clock = lambda: FROZEN
     services.receipts_dir = tmp_path / "receipts"
-    return PosApp(services, cursor_blink=False)
+    services.theme = ""  # the theme follows POS_TUI_THEME / the settings file in tests
+    return PosApp(services, cursor_blink=False, theme_dirs=theme_dirs)
 
 
 async def scan(pilot: Pilot[Any], text: str, terminator: str = "enter") -> None:

@@ -7,6 +7,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
@@ -55,6 +56,7 @@ class PosApp(App[None]):
         *,
         training: bool | None = None,
         cursor_blink: bool = True,
+        theme_dirs: list[Path] | None = None,
     ) -> None:
         """``services``, or a factory that builds them: then the first screen is shown at once and
         the services (settings, HTTP client, sandbox: the heavy imports) are built in a thread."""
@@ -76,6 +78,30 @@ class PosApp(App[None]):
         self._waiting_scans: list[str] = []
         if self.training:
             self.sub_title = "TRAINING"
+        self._theme_problems: list[str] = []
+        self._install_themes(theme_dirs)
+
+    def _install_themes(self, dirs: list[Path] | None) -> None:
+        from ..themes import configured_theme, load_themes
+
+        themes, problems = load_themes(dirs)
+        for theme in themes:
+            self.register_theme(theme)
+        self._theme_problems = [f"Theme file ignored — {problem}" for problem in problems]
+        self.use_theme(
+            self._services.theme if self._services and self._services.theme else configured_theme()
+        )
+
+    def use_theme(self, name: str) -> None:
+        """Switch theme; an unknown name gets a notice and the store default."""
+        from ..themes import DEFAULT
+
+        if name in self.available_themes:
+            self.theme = name
+            return
+        self._theme_problems.append(f"Theme {name!r} is not installed; using {DEFAULT}.")
+        if DEFAULT in self.available_themes:
+            self.theme = DEFAULT
 
     @property
     def services(self) -> Services:
@@ -88,6 +114,10 @@ class PosApp(App[None]):
         return self._services is not None
 
     def on_mount(self) -> None:
+        for problem in self._theme_problems:
+            log.warning("%s", problem)
+            self.notify(problem, severity="warning", timeout=15)
+        self._theme_problems = []
         if self._factory is not None:
             self.call_after_refresh(self._start)
 
@@ -99,6 +129,11 @@ class PosApp(App[None]):
     def _started(self, services: Services) -> None:
         self._services = services
         self.wedge.gap = services.scan_gap
+        if services.theme and services.theme != self.theme:
+            self.use_theme(services.theme)
+            for problem in self._theme_problems:
+                self.notify(problem, severity="warning", timeout=15)
+            self._theme_problems = []
         self.busy = ""
         waiting, self._waiting_scans = self._waiting_scans, []
         for number in waiting[-1:]:  # the last card scanned while starting is the one wanted
