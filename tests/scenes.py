@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import DataTable, Input
 
 from pos_tui.sandbox.demo import GIFT, JANE, JOHN, WIDGETS
 from pos_tui.tui.screens.confirm import ConfirmScreen
@@ -51,7 +51,7 @@ async def earn(pilot: Pilot[Any]) -> None:
     await customer(pilot)
     await pilot.press("plus")
     await until(pilot, lambda: isinstance(pilot.app.screen, EarnScreen) and pilot.app.screen.campaigns)
-    await until(pilot, lambda: pilot.app.screen.query_one("#campaign", Select).value == WIDGETS)
+    await until(pilot, lambda: getattr(pilot.app.screen.campaign, "id", None) == WIDGETS)
     await type_slowly(pilot, "9,95")
 
 
@@ -59,7 +59,7 @@ async def redeem(pilot: Pilot[Any]) -> None:
     await customer(pilot)
     await pilot.press("minus")
     await until(pilot, lambda: isinstance(pilot.app.screen, RedeemScreen))
-    await until(pilot, lambda: pilot.app.screen.query_one("#campaign", Select).value == WIDGETS)
+    await until(pilot, lambda: getattr(pilot.app.screen.campaign, "id", None) == WIDGETS)
     await pilot.pause(0.1)
 
 

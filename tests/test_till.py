@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from textual.widgets import DataTable, Input, OptionList, Select, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 
 from pos_tui.sandbox.demo import BUYER, EMPLOYEE, GIFT, JANE, JOHN, SHOPPER, WIDGETS
 from pos_tui.tui.screens.confirm import ConfirmScreen
@@ -33,12 +33,14 @@ async def open_jane(pilot):
 
 
 async def choose_campaign(pilot, screen_type, campaign_id):
+    """Highlight a campaign in the screen's list and choose it, as a cashier does with arrows and Enter."""
     await until(pilot, lambda: isinstance(pilot.app.screen, screen_type) and pilot.app.screen.is_mounted)
-    await pilot.pause(0.05)
     screen = pilot.app.screen
-    select = screen.query_one("#campaign", Select)
-    await until(pilot, lambda: any(value == campaign_id for _, value in select._options))
-    select.value = campaign_id
+    choices = screen.query_one("#campaign", OptionList)
+    await until(pilot, lambda: any(o.id == campaign_id for o in choices.options))
+    choices.highlighted = [o.id for o in choices.options].index(campaign_id)
+    choices.action_select()
+    await until(pilot, lambda: screen.campaign is not None and screen.campaign.id == campaign_id)
     await pilot.pause(0.1)
     return screen
 
@@ -156,9 +158,9 @@ async def test_earn_of_each_kind(tmp_path, campaign, kind, field, value, expect)
             screen.query_one(field, Input).focus()
             await type_slowly(pilot, value)
         if kind == "buyx":
-            items = screen.query_one("#item", Select)
-            await until(pilot, lambda: len(items._options) > 1)
-            items.value = "96"
+            items = screen.query_one("#item", OptionList)
+            await until(pilot, lambda: any(o.id == "96" for o in items.options))
+            items.highlighted = [o.id for o in items.options].index("96")
             screen.query_one("#quantity", Input).focus()
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))

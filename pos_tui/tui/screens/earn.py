@@ -9,7 +9,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from ...api import errors
 from ...api import models as m
@@ -70,7 +71,7 @@ class EarnScreen(TillScreen):
         with Vertical(classes="panel form"):
             with Horizontal(classes="row"):
                 yield Label("Campaign", classes="label")
-                yield Select([], prompt="Loading campaigns…", id="campaign", allow_blank=True)
+                yield OptionList(id="campaign", classes="choices")
             with Vertical(id="points-fields", classes="kind"):
                 with Horizontal(classes="row"):
                     yield Label("Purchase amount", classes="label")
@@ -85,7 +86,7 @@ class EarnScreen(TillScreen):
             with Vertical(id="buyx-fields", classes="kind"):
                 with Horizontal(classes="row"):
                     yield Label("Item", classes="label")
-                    yield Select([], prompt="Choose the item", id="item")
+                    yield OptionList(id="item", classes="choices")
                 with Horizontal(classes="row"):
                     yield Label("Quantity", classes="label")
                     yield Field("1", id="quantity", restrict=r"[0-9]*")
@@ -119,26 +120,47 @@ class EarnScreen(TillScreen):
             ]
         finally:
             self.till.busy = ""
-        select = self.query_one("#campaign", Select)
-        select.set_options(
-            [(f"{c.name} — {m.KIND_TITLES.get(c.type, c.type)}", c.id) for c in self.campaigns]
+        choices = self.query_one("#campaign", OptionList)
+        choices.clear_options()
+        choices.add_options(
+            [Option(f"{c.name} — {m.KIND_TITLES.get(c.type, c.type)}", id=c.id) for c in self.campaigns]
         )
         ids = [c.id for c in self.campaigns]
         for choice in (self.preferred, self.till.last_campaign_id, ids[0] if len(ids) == 1 else ""):
             if choice in ids:
-                select.value = choice
+                choices.highlighted = ids.index(choice)
+                self._layout(focus_field=True)
                 break
         else:
-            select.focus()
+            choices.focus()
 
     @property
     def campaign(self) -> m.CampaignSummary | None:
-        value = self.query_one("#campaign", Select).value
+        choices = self.query_one("#campaign", OptionList)
+        if choices.highlighted is None or choices.highlighted >= choices.option_count:
+            return None
+        value = choices.get_option_at_index(choices.highlighted).id
         return next((c for c in self.campaigns if c.id == value), None)
 
-    @on(Select.Changed, "#campaign")
+    @on(OptionList.OptionHighlighted, "#campaign")
     def campaign_changed(self) -> None:
+        self._layout(focus_field=False)
+
+    @on(OptionList.OptionSelected, "#campaign")
+    def campaign_chosen(self) -> None:
+        self._layout(focus_field=True)
+
+    @on(OptionList.OptionSelected, "#item")
+    def item_chosen(self) -> None:
+        self.query_one("#quantity", Input).focus()
+
+    def _layout(self, *, focus_field: bool) -> None:
         campaign = self.campaign
+        if campaign is not None and campaign.id == getattr(self, "_shown", None):
+            if focus_field:
+                self._focus_first(campaign.type)
+            return
+        self._shown = campaign.id if campaign else None
         for kind in self.query(".kind"):
             kind.display = False
         if campaign is None:
@@ -162,6 +184,10 @@ class EarnScreen(TillScreen):
         else:
             self.query_one("#visit-text", Static).update("One visit will be recorded.")
 
+    def _focus_first(self, kind: str) -> None:
+        first = {"points": "#points-amount", "giftcard": "#load-amount", "buyx": "#item"}.get(kind, "#note")
+        self.query_one(first).focus()
+
     @work(exclusive=True, group="earn-items", exit_on_error=False)
     async def load_items(self, campaign_id: str) -> None:
         options: dict[str, str] = {}
@@ -176,7 +202,11 @@ class EarnScreen(TillScreen):
         except errors.LoyaltyError as exc:
             if not options:
                 self.show_error(explain(exc)[0])
-        self.query_one("#item", Select).set_options([(label, key) for key, label in options.items()])
+        items = self.query_one("#item", OptionList)
+        items.clear_options()
+        items.add_options([Option(label, id=key) for key, label in options.items()])
+        if options:
+            items.highlighted = 0
 
     def show_error(self, text: str) -> None:
         self.query_one("#error", Static).update(text)
@@ -208,9 +238,10 @@ class EarnScreen(TillScreen):
                 raise ValueError("Type the amount to load.")
             return rq.GiftCardLoad(**common, amount=amount)
         if kind == "buyx":
-            item = self.query_one("#item", Select).value
-            if not isinstance(item, str):
+            items = self.query_one("#item", OptionList)
+            if items.highlighted is None or items.option_count == 0:
                 raise ValueError("Choose the item.")
+            item = items.get_option_at_index(items.highlighted).id or ""
             quantity = self.query_one("#quantity", Input).value.strip() or "1"
             by = {"item_identifier": item[5:]} if item.startswith("name:") else {"service_product": item}
             return rq.BuyXEarn(**common, **by, quantity=int(quantity))

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, OptionList, Select, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...api import errors
@@ -50,7 +50,9 @@ class RedeemScreen(TillScreen):
         with Vertical(classes="panel form"):
             with Horizontal(classes="row"):
                 yield Label("Campaign", classes="label")
-                yield Select(options, prompt="Choose the campaign", id="campaign")
+                yield OptionList(
+                    *[Option(label, id=value) for label, value in options], id="campaign", classes="choices"
+                )
             yield Static("", id="balance")
             yield OptionList(id="rewards")
             with Horizontal(classes="row", id="custom-points-row"):
@@ -66,22 +68,33 @@ class RedeemScreen(TillScreen):
 
     def on_mount(self) -> None:
         ids = [c.id for c in self.info.campaigns]
-        select = self.query_one("#campaign", Select)
+        choices = self.query_one("#campaign", OptionList)
         for choice in (self.preferred, self.till.last_campaign_id, ids[0] if len(ids) == 1 else ""):
             if choice in ids:
-                select.value = choice
+                choices.highlighted = ids.index(choice)
+                self._layout(self.campaign)
                 return
+        choices.focus()
         self._layout(None)
 
     @property
     def campaign(self) -> Any:
-        return self.info.campaign(str(self.query_one("#campaign", Select).value))
+        choices = self.query_one("#campaign", OptionList)
+        if choices.highlighted is None or choices.highlighted >= choices.option_count:
+            return None
+        return self.info.campaign(choices.get_option_at_index(choices.highlighted).id or "")
 
-    @on(Select.Changed, "#campaign")
+    @on(OptionList.OptionHighlighted, "#campaign")
     def campaign_changed(self) -> None:
+        if getattr(self.campaign, "id", None) != getattr(self, "_shown", None):
+            self._layout(self.campaign, focus=False)
+
+    @on(OptionList.OptionSelected, "#campaign")
+    def campaign_chosen(self) -> None:
         self._layout(self.campaign)
 
-    def _layout(self, c: Any) -> None:
+    def _layout(self, c: Any, *, focus: bool = True) -> None:
+        self._shown = getattr(c, "id", None)
         kind = getattr(c, "type", "")
         rewards = self.query_one("#rewards", OptionList)
         rewards.clear_options()
@@ -103,6 +116,9 @@ class RedeemScreen(TillScreen):
         ready_at = next((i for i, option in enumerate(rewards.options) if not option.disabled), None)
         if rewards.display and ready_at is not None:
             rewards.highlighted = ready_at
+        if not focus:
+            return
+        if rewards.display and ready_at is not None:
             rewards.focus()
         elif kind in {"giftcard", "earned"}:
             self.query_one("#amount", Input).focus()
@@ -121,7 +137,7 @@ class RedeemScreen(TillScreen):
         self.query_one("#error", Static).update(text)
 
     @on(Input.Submitted)
-    @on(OptionList.OptionSelected)
+    @on(OptionList.OptionSelected, "#rewards")
     def submitted(self) -> None:
         self.action_confirm()
 
