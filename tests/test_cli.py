@@ -154,3 +154,28 @@ def test_secret_in_settings_file_is_refused(tmp_path, capsys):
 
 def test_bad_field_syntax(capsys):
     assert cli.main(["call", "customer_info", "card_number"]) == 2
+
+
+def test_an_unexpected_error_goes_to_the_log_not_the_terminal(tmp_path, monkeypatch, capsys):
+    def broken(args):
+        raise RuntimeError("boom in the decoder")
+
+    monkeypatch.setitem(cli._COMMANDS, "decode", broken)
+    assert cli.main(["decode", "--call", "customer_info", "-"]) == cli.EXIT_BUG
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unexpected error" in err and "Traceback" not in err
+    log = (tmp_path / "data" / "logs" / "pos-tui.log").read_text()
+    assert "Traceback" in log and "boom in the decoder" in log
+
+
+def test_a_wrong_setting_names_the_file_the_key_and_the_problem(tmp_path, capsys):
+    (tmp_path / "config.toml").write_text("receipt_width = 40\n")
+    assert cli.main(["config"]) == 2
+    err = capsys.readouterr().err
+    assert "config.toml" in err and "'receipt_width'" in err and "32, 42 or 48" in err
+
+
+def test_a_wrong_environment_variable_is_named(monkeypatch, capsys):
+    monkeypatch.setenv("POS_TUI_READ_TIMEOUT", "soon")
+    assert cli.main(["config"]) == 2
+    assert "environment variable POS_TUI_READ_TIMEOUT" in capsys.readouterr().err
