@@ -235,6 +235,9 @@ async def test_the_setup_screen_on_first_run(tmp_path, server, monkeypatch):
     assert memory.store == {("pos-tui", "greatwidgets/john1970"): SECRET}
     settings = (tmp_path / "config.toml").read_text()
     assert "john1970" in settings and SECRET not in settings
+    server_files = {tmp_path / "server" / name for name in ("s.db", "s.db-wal", "s.db-shm")}
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and p not in server_files]
+    assert written and not [p for p in written if SECRET.encode() in p.read_bytes()]
 
 
 needs_secret_service = pytest.mark.skipif(
