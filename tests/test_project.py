@@ -9,7 +9,17 @@ import sys
 
 from .conftest import ROOT
 
-PLAIN = ["pos_tui/api", "pos_tui/sandbox", "pos_tui/settings.py", "pos_tui/services.py", "pos_tui/logs.py"]
+PLAIN = [
+    "pos_tui/api",
+    "pos_tui/sandbox",
+    "pos_tui/journal.py",
+    "pos_tui/credentials.py",
+    "pos_tui/receipt.py",
+    "pos_tui/cards.py",
+    "pos_tui/settings.py",
+    "pos_tui/services.py",
+    "pos_tui/logs.py",
+]
 
 
 def readme_commands() -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import threading
+from collections import Counter
 from dataclasses import dataclass
 
 KINDS = ("before_commit", "after_commit", "delay", "http502", "truncate")
@@ -70,6 +71,8 @@ class FaultPlan:
         self.faults = parse(faults) if isinstance(faults, str) else list(faults)
         self._random = random.Random(seed)
         self._lock = threading.Lock()
+        #: How many of each kind were injected (for reports).
+        self.injected: Counter[str] = Counter()
 
     def __bool__(self) -> bool:
         return bool(self.faults)
@@ -84,4 +87,5 @@ class FaultPlan:
                     decision.delay = max(decision.delay, fault.value)
                 elif self._random.random() < fault.value:
                     setattr(decision, fault.kind, True)
+            self.injected.update(decision.names)
         return decision

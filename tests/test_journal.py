@@ -1,0 +1,184 @@
+"""The journal against the sandbox's fault injection: nothing lost, nothing doubled."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from decimal import Decimal
+
+import httpx
+import pytest
+
+from pos_tui.api import requests as rq
+from pos_tui.journal import (
+    CONFIRMED,
+    NOT_SENT,
+    OPEN_STATES,
+    REFUSED,
+    UNKNOWN,
+    CardBlocked,
+    Journal,
+    JournaledWriter,
+)
+from pos_tui.sandbox.demo import GIFT, JANE, SHOPPER
+from pos_tui.sandbox.faults import FaultPlan
+
+from .sandbox_helpers import client, make_sandbox
+
+FAULTS = (
+    "record_activity:before_commit=0.08,record_activity:after_commit=0.08,record_activity:http502=0.08,"
+    "record_activity:truncate=0.08,redeem:after_commit=0.1,redeem:truncate=0.1,redeem:before_commit=0.1,"
+    "customer_balance:http502=0.1"
+)
+
+
+def ledger_refs(sandbox) -> Counter[str]:
+    with sandbox.ledger.read() as conn:
+        rows = conn.execute("SELECT description FROM transactions WHERE deleted = 0").fetchall()
+    return Counter(m for row in rows for m in re.findall(r"\[pos:(\w+)\]", row["description"]))
+
+
+def requests(n: int) -> list:
+    jane = rq.CustomerRef(code=JANE["code"])
+    made = []
+    for i in range(n):
+        if i % 5 == 4:
+            made.append(
+                rq.GiftCardRedeem(customer=jane, campaign_id=GIFT, amount="0.10", authorization=f"spend {i}")
+            )
+        elif i % 3 == 0:
+            made.append(
+                rq.GiftCardLoad(customer=jane, campaign_id=GIFT, amount="1.00", authorization=f"load {i}")
+            )
+        else:
+            card = rq.CustomerRef(card_number=f"SOAK-{i % 12}")
+            made.append(rq.EventsEarn(customer=card, campaign_id=SHOPPER, authorization=f"visit {i}"))
+    return made
+
+
+async def test_hundreds_of_writes_through_faults_lose_nothing_and_double_nothing(tmp_path):
+    sandbox = make_sandbox(tmp_path, faults=FAULTS, fault_seed=11)
+    journal = Journal(tmp_path / "journal.db")
+    blocked = 0
+    plan = sandbox.faults
+    async with client(sandbox) as api:
+        writer = JournaledWriter(api, journal, grace=0.01)
+        for request in requests(300):
+            try:
+                await writer.submit(request)
+            except CardBlocked:
+                blocked += 1
+        open_before_replay = len(journal.entries(states=OPEN_STATES))
+        sandbox.faults = FaultPlan()  # the network is healthy again
+        await writer.replay()
+    states = Counter(e.state for e in journal.entries())
+    refs = ledger_refs(sandbox)
+    confirmed = {e.ref for e in journal.entries() if e.state == CONFIRMED}
+    assert all(count == 1 for count in refs.values()), "a write was doubled"
+    assert set(refs) == confirmed, "the ledger and the journal disagree"
+    assert not {e.ref for e in journal.entries() if e.state in (REFUSED, NOT_SENT)} & set(refs)
+    assert all("Insufficient" in e.error for e in journal.entries() if e.state == REFUSED)
+    assert states[UNKNOWN] == 0 and not journal.entries(states=OPEN_STATES)
+    print(
+        f"\nwrites {300 - blocked} journalled, {blocked} refused while a card was blocked; "
+        f"open before replay {open_before_replay}; states {dict(states)}; ledger entries {sum(refs.values())}; "
+        f"faults injected {dict(plan.injected)}"
+    )
+
+
+def test_stored_requests_read_back_as_the_same_type(tmp_path):
+    journal = Journal(tmp_path / "journal.db")
+    jane = rq.CustomerRef(code=JANE["code"])
+    for request in (
+        rq.GiftCardLoad(customer=jane, campaign_id=GIFT, amount="1"),
+        rq.GiftCardRedeem(customer=jane, campaign_id=GIFT, amount="1"),
+        rq.EarnedRedeem(customer=jane, campaign_id="e", amount="2"),
+    ):
+        call = "record_activity" if isinstance(request, rq.GiftCardLoad) else "redeem"
+        entry = journal.add(call, jane.key, request)
+        assert entry.typed_request() == request
+
+
+async def test_an_unknown_outcome_is_found_not_repeated(tmp_path):
+    sandbox = make_sandbox(tmp_path, faults="record_activity:after_commit=1")
+    journal = Journal(tmp_path / "journal.db")
+    async with client(sandbox) as api:
+        writer = JournaledWriter(api, journal, grace=0.01)
+        outcome = await writer.submit(
+            rq.GiftCardLoad(customer=rq.CustomerRef(code=JANE["code"]), campaign_id=GIFT, amount="5")
+        )
+        assert outcome.entry.state == CONFIRMED and outcome.entry.transaction_id
+        info = await api.customer_info(code=JANE["code"])
+    assert info.campaign(GIFT).balance == Decimal("60.70")  # once, not twice
+    assert outcome.entry.attempts == 1
+
+
+async def test_provably_absent_is_sent_once_more(tmp_path):
+    sandbox = make_sandbox(tmp_path, faults="record_activity:before_commit=1")
+    journal = Journal(tmp_path / "journal.db")
+    async with client(sandbox) as api:
+        writer = JournaledWriter(api, journal, grace=0.01)
+        first = await writer.submit(
+            rq.EventsEarn(customer=rq.CustomerRef(card_number="NEW-1"), campaign_id=SHOPPER)
+        )
+        # Every send is dropped before commit: each time the customer provably does not exist.
+        assert first.entry.state == UNKNOWN or first.entry.attempts >= 2
+        sandbox.faults = FaultPlan()
+        await writer.replay()
+    entry = journal.get(first.entry.ref)
+    assert entry.state == CONFIRMED and ledger_refs(sandbox) == Counter({entry.ref: 1})
+
+
+async def test_undecidable_stays_unknown_and_blocks_the_card(tmp_path):
+    sandbox = make_sandbox(tmp_path, faults="record_activity:after_commit=1,customer_balance:http502=1")
+    journal = Journal(tmp_path / "journal.db")
+    jane = rq.CustomerRef(code=JANE["code"])
+    async with client(sandbox) as api:
+        writer = JournaledWriter(api, journal, grace=0.01)
+        outcome = await writer.submit(rq.EventsEarn(customer=jane, campaign_id=SHOPPER))
+        assert outcome.entry.state == UNKNOWN
+        with pytest.raises(CardBlocked, match="must be resolved first"):
+            await writer.submit(rq.EventsEarn(customer=jane, campaign_id=SHOPPER))
+        sandbox.faults = FaultPlan()
+        await writer.replay()
+        assert journal.get(outcome.entry.ref).state == CONFIRMED
+        assert (
+            await writer.submit(rq.EventsEarn(customer=jane, campaign_id=SHOPPER))
+        ).entry.state == CONFIRMED
+    assert sum(ledger_refs(sandbox).values()) == 2
+
+
+async def test_not_sent_is_retried_then_recorded_as_not_sent(tmp_path):
+    journal = Journal(tmp_path / "journal.db")
+    calls = []
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        raise httpx.ConnectError("refused", request=request)
+
+    from pos_tui.api.client import Credentials, LoyaltyClient
+
+    async with LoyaltyClient(
+        Credentials("u", "a", "s"), url="http://x/", transport=httpx.MockTransport(refuse)
+    ) as api:
+        writer = JournaledWriter(api, journal, grace=0.01, not_sent_retries=2)
+        outcome = await writer.submit(
+            rq.EventsEarn(customer=rq.CustomerRef(card_number="1"), campaign_id="c")
+        )
+    assert outcome.entry.state == NOT_SENT and len(calls) == 3
+
+
+async def test_a_crash_before_sending_resumes(tmp_path):
+    """An entry left pending (the process died before the request left) is sent on replay."""
+    sandbox = make_sandbox(tmp_path)
+    journal = Journal(tmp_path / "journal.db")
+    entry = journal.add(
+        "record_activity",
+        "code:x",
+        rq.GiftCardLoad(customer=rq.CustomerRef(code=JANE["code"]), campaign_id=GIFT, amount="2"),
+    )
+    journal.close()
+    journal = Journal(tmp_path / "journal.db")  # the next start
+    async with client(sandbox) as api:
+        await JournaledWriter(api, journal, grace=0.01).replay()
+    assert journal.get(entry.ref).state == CONFIRMED and ledger_refs(sandbox) == Counter({entry.ref: 1})
