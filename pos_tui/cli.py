@@ -59,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("logout", help="remove the stored credentials")
     commands.add_parser("config", help="show the effective settings, where each comes from, and the paths")
 
+    journal = commands.add_parser("journal", help="the write journal: list entries, or replay what is open")
+    journal.add_argument("action", nargs="?", choices=["list", "replay"], default="list")
+    journal.add_argument("--json", action="store_true", help="one JSON object per entry")
+
     sandbox = commands.add_parser("sandbox", help="serve the sandbox API over HTTP (training rooms, tests)")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8080)
@@ -143,6 +147,8 @@ async def _call(name: str, fields: dict[str, str], kind: str | None) -> int:
     except SettingsError as exc:
         raise _settings_error(exc) from None
     async with client:
+        if name in ("record_activity", "redeem"):
+            return await _journaled_write(client, name, fields, kind)
         try:
             result = await client.call(name, fields, hint=kind)
         except (errors.ApiError, errors.NoMatchError, errors.HTTPStatusRefusal) as exc:
@@ -322,6 +328,110 @@ def _run_till(factory: Any, *, training: bool) -> int:
     return app.return_code or EXIT_OK
 
 
+async def _journaled_write(client: Any, name: str, fields: dict[str, str], kind: str | None) -> int:
+    """A write through the journal: 0 confirmed, 1 refused, 3 outcome unknown, 5 not sent."""
+    from pydantic import ValidationError
+
+    from .api import errors
+    from .api.requests import request_from_fields
+    from .journal import CONFIRMED, NOT_SENT, REFUSED, CardBlocked, Journal, JournaledWriter
+    from .paths import data_dir
+
+    if kind is None:
+        try:
+            campaigns = (await client.campaigns_list()).campaigns
+        except errors.LoyaltyError as exc:
+            raise CommandError(
+                f"cannot tell the campaign's kind ({exc}); give --kind", EXIT_UNREACHABLE
+            ) from None
+        kind = next((c.type for c in campaigns if c.id == fields.get("campaign_id")), None)
+        if kind is None:
+            raise CommandError(
+                f"unknown campaign_id {fields.get('campaign_id', '')!r}; give --kind", EXIT_USAGE
+            )
+    try:
+        request = request_from_fields(name, kind, fields)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        raise CommandError(
+            f"invalid {'.'.join(map(str, first['loc']))}: {first['msg']}", EXIT_USAGE
+        ) from None
+    except ValueError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
+    journal = Journal(data_dir() / "journal.db")
+    try:
+        outcome = await JournaledWriter(client, journal).submit(request)
+    except CardBlocked as exc:
+        raise CommandError(f"{exc}; run 'pos-tui journal replay'", EXIT_UNKNOWN) from None
+    finally:
+        journal.close()
+    entry = outcome.entry
+    if entry.state == CONFIRMED:
+        # After a reconciliation the journal knows the transaction, not the receipt.
+        body = dict(entry.response or {"status": "success"})
+        body.update(journal=entry.ref, transaction_id=entry.transaction_id, reconciled=entry.response is None)
+        _print_json(body)
+        return EXIT_OK
+    if entry.state == REFUSED:
+        raise CommandError(f"refused: {entry.error}", EXIT_REFUSED)
+    if entry.state == NOT_SENT:
+        raise CommandError(f"not sent: {entry.error} (journal {entry.ref})", EXIT_UNREACHABLE)
+    raise CommandError(
+        f"outcome unknown (journal {entry.ref}): it may or may not have been recorded; "
+        "do not repeat it, run 'pos-tui journal replay' when the service answers",
+        EXIT_UNKNOWN,
+    )
+
+
+def cmd_journal(args: argparse.Namespace) -> int:
+    from .cards import mask_card
+    from .journal import Journal
+    from .paths import data_dir
+
+    path = data_dir() / "journal.db"
+    if args.action == "replay":
+        return asyncio.run(_replay(path))
+    if not path.is_file():
+        print("The journal is empty." if not args.json else "", end="\n" if not args.json else "")
+        return EXIT_OK
+    journal = Journal(path)
+    try:
+        for entry in journal.entries():
+            if args.json:
+                sys.stdout.write(json.dumps(entry.as_json(), ensure_ascii=False) + "\n")
+            else:
+                card = mask_card(entry.card.split(":", 1)[-1])
+                print(
+                    f"{entry.created}  {entry.ref}  {entry.call:15s} {card:8s} {entry.state:9s} "
+                    f"tries={entry.attempts} tx={entry.transaction_id or '-'} {entry.error[:60]}"
+                )
+    finally:
+        journal.close()
+    return EXIT_OK
+
+
+async def _replay(path: Any) -> int:
+    from .journal import UNKNOWN, Journal, JournaledWriter
+    from .logs import setup_logging
+    from .services import client_from_settings
+    from .settings import SettingsError
+
+    setup_logging()
+    try:
+        client = client_from_settings(_settings())
+    except SettingsError as exc:
+        raise _settings_error(exc) from None
+    journal = Journal(path)
+    try:
+        async with client:
+            outcomes = await JournaledWriter(client, journal).replay()
+        left = [o.entry for o in outcomes if o.entry.state == UNKNOWN]
+    finally:
+        journal.close()
+    print(f"{len(outcomes)} open entries replayed; {len(left)} still unknown.")
+    return EXIT_UNKNOWN if left else EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     def factory(settings: Any) -> Any:
         from .services import demo_services
@@ -363,4 +473,5 @@ _COMMANDS = {
     "login": cmd_login,
     "logout": cmd_logout,
     "config": cmd_config,
+    "journal": cmd_journal,
 }

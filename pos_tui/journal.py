@@ -267,7 +267,7 @@ class JournaledWriter:
                 return Outcome(
                     await asyncio.to_thread(self.journal.set_state, entry.ref, NOT_SENT, error=str(exc))
                 )
-            except (errors.ApiError, errors.HTTPStatusRefusal) as exc:
+            except (errors.ApiError, errors.HTTPStatusRefusal, errors.NoMatchError) as exc:
                 return Outcome(
                     await asyncio.to_thread(self.journal.set_state, entry.ref, REFUSED, error=str(exc))
                 )

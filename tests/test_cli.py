@@ -129,7 +129,8 @@ def test_call_prints_json(account, monkeypatch, capsys):
 )
 def test_call_exit_codes(account, monkeypatch, capsys, answer, code, words):
     with_server(monkeypatch, FakeServer(answer))
-    assert cli.main(["call", "record_activity", "card_number=1", "campaign_id=2", "amount=5"]) == code
+    argv = ["call", "--kind", "giftcard", "record_activity", "card_number=1", "campaign_id=2", "amount=5"]
+    assert cli.main(argv) == code
     err = capsys.readouterr().err
     assert words in err and "1959caadac9b13dcb3" not in err
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -332,3 +332,76 @@ class Batch(_Request):
             f"row {number}: the {column} value contains the {self.chosen_delimiter()} delimiter; "
             "choose another delimiter"
         )
+
+
+# From raw form fields (the command line) ------------------------------------------------------
+
+_EARN_FIELDS = {
+    "points": {"amount", "promo_id"},
+    "giftcard": {"amount"},
+    "buyx": {"service_product", "item_identifier", "buyx_quantity"},
+    "events": set(),
+    "earned": set(),
+}
+_REDEEM_FIELDS = {
+    "points": {"reward_to_redeem", "custom_points_redeem", "custom_dollars_redeem"},
+    "giftcard": {"reward_to_redeem"},
+    "buyx": {"reward_to_redeem"},
+    "events": {"reward_to_redeem"},
+    "earned": {"reward_to_redeem"},
+}
+_COMMON = {"code", "card_number", "campaign_id", "authorization"}
+
+
+def request_from_fields(call: str, kind: str, fields: dict[str, str]) -> Any:
+    """The typed earn or redemption that raw API fields describe. Raises ValueError naming the
+    field (an unused field is an error, never silently dropped)."""
+    allowed = (_EARN_FIELDS if call == "record_activity" else _REDEEM_FIELDS).get(kind)
+    if allowed is None:
+        raise ValueError(f"unknown campaign kind {kind!r}")
+    extra = {"send_transaction_email"} if call == "record_activity" else set()
+    for name in fields:
+        if name not in allowed | _COMMON | extra and not (
+            call == "record_activity" and name.startswith("custom_field_")
+        ):
+            raise ValueError(f"field {name!r} is not used by {call} for a {kind} campaign")
+    common: dict[str, Any] = {
+        "customer": CustomerRef(
+            code=fields.get("code") or None, card_number=fields.get("card_number") or None
+        ),
+        "campaign_id": fields.get("campaign_id", ""),
+        "authorization": fields.get("authorization", ""),
+    }
+    if call == "record_activity":
+        common["send_transaction_email"] = fields.get("send_transaction_email", "").upper() == "Y"
+        common["custom_fields"] = {
+            int(k.rsplit("_", 1)[1]): v for k, v in fields.items() if k.startswith("custom_field_")
+        }
+        if kind == "points":
+            return PointsEarn(
+                **common, amount=fields.get("amount") or None, promo_id=fields.get("promo_id") or None
+            )
+        if kind == "giftcard":
+            return GiftCardLoad(**common, amount=fields.get("amount", ""))
+        if kind == "buyx":
+            quantity = fields.get("buyx_quantity")
+            return BuyXEarn(
+                **common,
+                service_product=fields.get("service_product") or None,
+                item_identifier=fields.get("item_identifier") or None,
+                quantity=int(quantity) if quantity else None,
+            )
+        return (EventsEarn if kind == "events" else EarnedEarn)(**common)
+    choice = fields.get("reward_to_redeem", "")
+    if kind == "points":
+        return PointsRedeem(
+            **common,
+            reward_id=choice or None,
+            custom_points=fields.get("custom_points_redeem") or None,
+            custom_dollars=fields.get("custom_dollars_redeem") or None,
+        )
+    if kind in ("giftcard", "earned"):
+        return (GiftCardRedeem if kind == "giftcard" else EarnedRedeem)(**common, amount=choice)
+    if kind == "buyx":
+        return BuyXRedeem(**common, item=choice)
+    return EventsRedeem(**common, reward_id=choice)

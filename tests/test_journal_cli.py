@@ -1,0 +1,110 @@
+"""``pos-tui call`` writes through the journal; ``pos-tui journal`` lists and replays. Against
+``pos-tui sandbox`` on loopback with fault injection, as a store's scripts would run them."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from pos_tui.sandbox.demo import ACCOUNT, GIFT, JANE
+
+from .conftest import ROOT
+from .test_sandbox_server import free_port
+
+
+@contextmanager
+def sandbox_server(tmp_path: Path, port: int, faults: str = ""):
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pos_tui",
+            "sandbox",
+            "--port",
+            str(port),
+            "--db",
+            str(tmp_path / "s.db"),
+            "--faults",
+            faults,
+        ],
+        env={**os.environ, "POS_TUI_DATA_DIR": str(tmp_path / "server")},
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            time.sleep(0.1)
+    try:
+        yield
+    finally:
+        child.terminate()
+        child.wait(timeout=10)
+
+
+def pos(tmp_path: Path, port: int, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POS_TUI_")}
+    env.update(
+        POS_TUI_DATA_DIR=str(tmp_path / "till"),
+        POS_TUI_CONFIG=str(tmp_path / "c.toml"),
+        POS_TUI_API_URL=f"http://127.0.0.1:{port}/api.php",
+        POS_TUI_USER_ID=ACCOUNT["user_id"],
+        POS_TUI_ACCOUNT_ID=ACCOUNT["id"],
+        POS_TUI_API_KEY=ACCOUNT["secret"],
+        POS_TUI_READ_TIMEOUT="3",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "pos_tui", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def entries(tmp_path: Path, port: int) -> list[dict]:
+    done = pos(tmp_path, port, "journal", "--json")
+    return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+
+
+def test_exit_codes_unknown_then_replay(tmp_path):
+    port = free_port()
+    load = ["call", "record_activity", f"code={JANE['code']}", f"campaign_id={GIFT}", "amount=5"]
+    with sandbox_server(tmp_path, port, "record_activity:after_commit=1"):
+        done = pos(tmp_path, port, *load)  # dropped after commit: found by reading, confirmed
+        assert done.returncode == 0, done.stderr
+        answer = json.loads(done.stdout)
+        assert answer["status"] == "success" and answer["reconciled"] and answer["transaction_id"]
+        spend = pos(
+            tmp_path,
+            port,
+            "call",
+            "redeem",
+            f"code={JANE['code']}",
+            f"campaign_id={GIFT}",
+            "reward_to_redeem=1000",
+        )
+        assert spend.returncode == 1 and "Insufficient balance" in spend.stderr
+    with sandbox_server(tmp_path, port, "record_activity:after_commit=1,customer_balance:http502=1"):
+        done = pos(tmp_path, port, *load)  # dropped, and the history cannot be read: unknown
+        assert done.returncode == 3 and "do not repeat it" in done.stderr
+        blocked = pos(tmp_path, port, *load)
+        assert blocked.returncode == 3 and "must be resolved first" in blocked.stderr
+        assert [e["state"] for e in entries(tmp_path, port)] == ["confirmed", "refused", "unknown"]
+    with sandbox_server(tmp_path, port):
+        replay = pos(tmp_path, port, "journal", "replay")
+        assert replay.returncode == 0 and "0 still unknown" in replay.stdout
+        assert [e["state"] for e in entries(tmp_path, port)] == ["confirmed", "refused", "confirmed"]
+        info = pos(tmp_path, port, "call", "customer_info", f"code={JANE['code']}", f"campaign_id={GIFT}")
+        assert json.loads(info.stdout)["campaigns"][0]["balance"] == "65.70"  # 55.70 + 5 + 5: nothing doubled
+        listing = pos(tmp_path, port, "journal").stdout
+        assert "confirmed" in listing and JANE["code"] not in listing  # codes masked
