@@ -360,7 +360,9 @@ async def _journaled_write(client: Any, name: str, fields: dict[str, str], kind:
         raise CommandError(str(exc), EXIT_USAGE) from None
     journal = Journal(data_dir() / "journal.db")
     try:
-        outcome = await JournaledWriter(client, journal).submit(request)
+        writer = JournaledWriter(client, journal)
+        await writer.replay()  # whatever a crash left in flight is settled first
+        outcome = await writer.submit(request)
     except CardBlocked as exc:
         raise CommandError(f"{exc}; run 'pos-tui journal replay'", EXIT_UNKNOWN) from None
     finally:

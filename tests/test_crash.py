@@ -1,0 +1,86 @@
+"""Kill -9 a real ``pos-tui call`` at random moments, dozens of times; every next start resumes the
+journal. At the end the sandbox's ledger equals the journal's confirmed writes: nothing lost,
+nothing doubled."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+
+from pos_tui.sandbox.demo import GIFT, JANE
+
+from .conftest import ROOT
+from .test_journal_cli import pos, sandbox_server
+from .test_sandbox_server import free_port
+
+KILLS = 30
+
+
+def test_kill_minus_nine_at_random_points(tmp_path):
+    import os
+
+    port = free_port()
+    rng = random.Random(20261122)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POS_TUI_")}
+    env.update(
+        POS_TUI_DATA_DIR=str(tmp_path / "till"),
+        POS_TUI_CONFIG=str(tmp_path / "c.toml"),
+        POS_TUI_API_URL=f"http://127.0.0.1:{port}/api.php",
+        POS_TUI_USER_ID="john1970",
+        POS_TUI_ACCOUNT_ID="greatwidgets",
+        POS_TUI_API_KEY="1959caadac9b13dcb3",
+    )
+    killed = finished = 0
+    # Answers come 0.3 s after the commit, so kills land before, during and after a request.
+    with sandbox_server(tmp_path, port, "record_activity:delay=0.3"):
+        for n in range(KILLS):
+            child = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "pos_tui",
+                    "call",
+                    "--kind",
+                    "giftcard",
+                    "record_activity",
+                    f"code={JANE['code']}",
+                    f"campaign_id={GIFT}",
+                    "amount=1",
+                    f"authorization=crash {n}",
+                ],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(rng.uniform(0.2, 1.6))
+            if child.poll() is None:
+                child.send_signal(signal.SIGKILL)
+                killed += 1
+            else:
+                finished += 1
+            child.wait(timeout=30)
+        replay = pos(tmp_path, port, "journal", "replay")
+        assert replay.returncode == 0, replay.stdout + replay.stderr
+    journal = [json.loads(line) for line in pos(tmp_path, port, "journal", "--json").stdout.splitlines()]
+    states = Counter(e["state"] for e in journal)
+    with sqlite3.connect(tmp_path / "s.db") as db:
+        descriptions = [
+            row[0] for row in db.execute("SELECT description FROM transactions WHERE deleted = 0")
+        ]
+    ledger = Counter(ref for d in descriptions for ref in re.findall(r"\[pos:(\w+)\]", d))
+    confirmed = {e["ref"] for e in journal if e["state"] == "confirmed"}
+    print(
+        f"\n{KILLS} runs: {killed} killed, {finished} finished; journal {dict(states)}; ledger {sum(ledger.values())}"
+    )
+    assert all(count == 1 for count in ledger.values()), "a write was doubled"
+    assert set(ledger) == confirmed, "the ledger and the journal disagree"
+    assert set(states) <= {"confirmed"}, "an entry was left open"
+    assert killed >= KILLS // 3
