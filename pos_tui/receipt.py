@@ -5,6 +5,7 @@ Driven by the receipt the API returned, for all ten shapes (five kinds × earn/r
 
 from __future__ import annotations
 
+import re
 import textwrap
 from datetime import datetime
 from decimal import Decimal
@@ -12,6 +13,7 @@ from decimal import Decimal
 from .api.models import receipts as r
 
 WIDTHS = (32, 42, 48)
+_JOURNAL_TAG = re.compile(r"\s*\[pos:\w+\]")
 TRAINING_MARK = "TRAINING — NOT A RECEIPT"
 KIND_TITLES = {
     "points": "Points",
@@ -160,6 +162,7 @@ def _body(paper: _Paper, receipt: r.Receipt) -> None:
     elif isinstance(t, r.EventsRedeemTransaction):
         if t.reward:
             paper.pair(f"Reward: {t.reward.description or t.reward.id}", f"-{amount(t.reward.amount)} visits")
+    note = _JOURNAL_TAG.sub("", note).strip()  # the journal's reference is for reconciliation
     if note:
         paper.text(f"Note: {note}")
     _balances(paper, receipt)

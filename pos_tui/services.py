@@ -12,6 +12,7 @@ from .settings import NotConfigured, Settings, data_dir
 
 if TYPE_CHECKING:
     from .api.client import LoyaltyClient
+    from .journal import Journal, JournaledWriter
 
 
 def credentials_from_settings(settings: Settings) -> Any:
@@ -78,9 +79,23 @@ class Services:
     theme: str = ""
     receipts_dir: Path = field(default_factory=lambda: data_dir() / "receipts")
     clock: Callable[[], datetime] = datetime.now
+    journal: Journal | None = None
+
+    @property
+    def writer(self) -> JournaledWriter:
+        """Writes go through the journal (created on first use when none was given)."""
+        from .journal import Journal, JournaledWriter
+
+        if self.journal is None:
+            self.journal = Journal(data_dir() / ("training-journal.db" if self.training else "journal.db"))
+        if getattr(self, "_writer", None) is None:
+            self._writer = JournaledWriter(self.api, self.journal)
+        return self._writer
 
     async def aclose(self) -> None:
         await self.api.aclose()
+        if self.journal is not None:
+            self.journal.close()
 
 
 def demo_services(
@@ -88,15 +103,22 @@ def demo_services(
 ) -> Services:
     """The till on the in-process sandbox with its demo data: training mode, no credentials."""
     from .api.client import Credentials, LoyaltyClient
+    from .journal import Journal
     from .sandbox.app import InProcessTransport, open_sandbox
     from .sandbox.demo import ACCOUNT
 
-    sandbox = open_sandbox(db_path or data_dir() / "training.db", reset=reset, **kw)
+    db_path = db_path or data_dir() / "training.db"
+    sandbox = open_sandbox(db_path, reset=reset, **kw)
+    journal_path = db_path.with_name(db_path.stem + "-journal.db")
+    if reset:  # the training journal belongs to the training data
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{journal_path}{suffix}").unlink(missing_ok=True)
     api = LoyaltyClient(
         Credentials(ACCOUNT["user_id"], ACCOUNT["id"], ACCOUNT["secret"]),
         url="http://sandbox.invalid/api.php",
         transport=InProcessTransport(sandbox),
     )
+    journal = Journal(journal_path)
     return Services(
         api=api,
         training=True,
@@ -104,11 +126,15 @@ def demo_services(
         receipt_width=settings.receipt_width,
         scan_gap=settings.scan_gap_ms / 1000,
         theme=settings.theme,
+        journal=journal,
     )
 
 
 def live_services(settings: Settings) -> Services:
+    from .journal import Journal
+
     return Services(
+        journal=Journal(data_dir() / "journal.db"),
         api=client_from_settings(settings),
         terminal=settings.terminal_name,
         receipt_width=settings.receipt_width,

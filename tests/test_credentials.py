@@ -218,7 +218,7 @@ async def test_the_setup_screen_on_first_run(tmp_path, server, monkeypatch):
     monkeypatch.setenv("POS_TUI_API_URL", server)
     app = PosApp(lambda: live_services(load_settings()), training=False, cursor_blink=False)
     async with app.run_test(size=(100, 32)) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, SetupScreen))
+        await until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.screen.composed)
         screen = app.screen
         screen.query_one("#user_id", Input).value = "john1970"
         screen.query_one("#account_id", Input).value = "greatwidgets"

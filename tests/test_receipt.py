@@ -63,3 +63,10 @@ def test_unknown_width_is_refused():
     receipt = decode("record_activity", reference("transactions-1")).receipt
     with pytest.raises(ValueError):
         render_receipt(receipt, width=40)
+
+
+def test_the_journal_reference_is_not_printed():
+    receipt = decode("record_activity", reference("transactions-2")).receipt
+    receipt.transaction.add.description = "Birthday gift [pos:0a1b2c3d4e]"
+    text = render_receipt(receipt, width=42, when=WHEN)
+    assert "Note: Birthday gift" in text and "pos:" not in text

@@ -34,7 +34,7 @@ async def open_jane(pilot):
 
 async def choose_campaign(pilot, screen_type, campaign_id):
     """Highlight a campaign in the screen's list and choose it, as a cashier does with arrows and Enter."""
-    await until(pilot, lambda: isinstance(pilot.app.screen, screen_type) and pilot.app.screen.is_mounted)
+    await until(pilot, lambda: isinstance(pilot.app.screen, screen_type) and pilot.app.screen.composed)
     screen = pilot.app.screen
     choices = screen.query_one("#campaign", OptionList)
     await until(pilot, lambda: any(o.id == campaign_id for o in choices.options))
@@ -357,3 +357,41 @@ async def test_network_failure_is_explained_and_nothing_is_half_done(tmp_path):
         assert any("Cannot reach" in n.message for n in app._notifications)
         assert app.screen is screen and app.busy == ""
         assert httpx  # the real transport is untouched
+
+
+async def test_a_dropped_answer_is_confirmed_by_reading_not_repeated(tmp_path):
+    app = make_app(tmp_path, faults="record_activity:after_commit=1")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_jane(pilot)
+        await pilot.press("plus")
+        await choose_campaign(pilot, EarnScreen, SHOPPER)
+        await pilot.press("enter")
+        await until(
+            pilot, lambda: isinstance(app.screen, CustomerScreen) and "22 visits" in _table_text(app.screen)
+        )
+        assert any("confirmed after a connection problem" in n.message for n in app._notifications)
+        assert app.pending == 0
+
+
+async def test_an_unknown_outcome_is_said_plainly_and_the_card_waits(tmp_path):
+    from pos_tui.sandbox.faults import FaultPlan
+    from pos_tui.tui.widgets import PendingBadge
+
+    app = make_app(tmp_path, faults="record_activity:after_commit=1,customer_balance:http502=1")
+    sandbox = app.services.api._http._transport._inner.app  # the in-process sandbox behind the client
+    async with app.run_test(size=SIZE) as pilot:
+        await open_jane(pilot)
+        await pilot.press("plus")
+        screen = await choose_campaign(pilot, EarnScreen, SHOPPER)
+        await pilot.press("enter")
+        await until(
+            pilot, lambda: "MAY have been recorded" in str(screen.query_one("#error", Static).render())
+        )
+        assert app.pending == 1 and isinstance(app.screen, EarnScreen)
+        assert "1 pending" in str(app.screen.query_one(PendingBadge).render())
+        await pilot.press("enter")  # the cashier tries again: the card waits
+        await until(pilot, lambda: "not confirmed yet" in str(screen.query_one("#error", Static).render()))
+        sandbox.faults = FaultPlan()  # the network heals
+        app.replay_journal()
+        await until(pilot, lambda: app.pending == 0)
+        assert (await balance(app, SHOPPER)).balance == 22  # recorded once

@@ -29,6 +29,14 @@ log = logging.getLogger("pos_tui.till")
 
 
 @dataclass(frozen=True)
+class WriteResult:
+    receipt: Any = None
+    confirmed: bool = False
+    transaction_id: str = ""
+    message: str = ""
+
+
+@dataclass(frozen=True)
 class ScanRecord:
     number: str
     at: datetime
@@ -49,6 +57,8 @@ class PosApp(App[None]):
     unknown_card: reactive[str] = reactive("")
     #: Bumped whenever ``recent_scans`` changes.
     scans_changed: reactive[int] = reactive(0)
+    #: Journalled writes not yet confirmed (shown on every screen).
+    pending: reactive[int] = reactive(0)
 
     def __init__(
         self,
@@ -114,6 +124,8 @@ class PosApp(App[None]):
         return self._services is not None
 
     def on_mount(self) -> None:
+        if self._services is not None:
+            self.replay_journal()
         for problem in self._theme_problems:
             log.warning("%s", problem)
             self.notify(problem, severity="warning", timeout=15)
@@ -135,6 +147,7 @@ class PosApp(App[None]):
                 self.notify(problem, severity="warning", timeout=15)
             self._theme_problems = []
         self.busy = ""
+        self.replay_journal()
         waiting, self._waiting_scans = self._waiting_scans, []
         for number in waiting[-1:]:  # the last card scanned while starting is the one wanted
             self.open_customer(card_number=number)
@@ -255,6 +268,61 @@ class PosApp(App[None]):
         assert isinstance(screen, CustomerScreen)
         screen.load(info)
         self.push_screen(screen)
+
+    # Writes -------------------------------------------------------------------------------------
+
+    async def write(self, request: Any) -> WriteResult:
+        """Send an earn or a redemption through the journal and say what happened, plainly."""
+        from ..journal import CONFIRMED, NOT_SENT, REFUSED, CardBlocked
+
+        writer = self.services.writer
+        try:
+            outcome = await writer.submit(request)
+        except CardBlocked:
+            self.replay_journal()
+            return WriteResult(
+                message=(
+                    "An earlier transaction for this card is not confirmed yet; the till is checking it. "
+                    "Try again in a moment."
+                )
+            )
+        finally:
+            self.count_pending()
+        entry = outcome.entry
+        if entry.state == CONFIRMED:
+            return WriteResult(receipt=outcome.receipt, confirmed=True, transaction_id=entry.transaction_id)
+        if entry.state == REFUSED:
+            return WriteResult(message=f"Refused: {entry.error.rstrip('.')}. Nothing was recorded.")
+        if entry.state == NOT_SENT:
+            return WriteResult(
+                message="Cannot reach the loyalty service. Nothing was recorded; try again "
+                "when the network is back."
+            )
+        self.set_timer(15, self.replay_journal)
+        return WriteResult(
+            message=(
+                "The loyalty service did not confirm. It MAY have been recorded: do not repeat it. The till "
+                "keeps checking; the next transaction for this card waits until it knows."
+            )
+        )
+
+    def count_pending(self) -> None:
+        from ..journal import OPEN_STATES
+
+        journal = self.services.journal
+        self.pending = len(journal.entries(states=OPEN_STATES)) if journal is not None else 0
+
+    @work(exclusive=True, group="journal", exit_on_error=False)
+    async def replay_journal(self) -> None:
+        """Settle what a crash or a network problem left open; again later while anything stays unknown."""
+        from ..journal import UNKNOWN
+
+        if not self.ready:
+            return
+        outcomes = await self.services.writer.replay()
+        self.count_pending()
+        if any(o.entry.state == UNKNOWN for o in outcomes):
+            self.set_timer(15, self.replay_journal)
 
     # Failures --------------------------------------------------------------------------------
 

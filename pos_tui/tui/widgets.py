@@ -64,3 +64,30 @@ class Field(Input):
 
     def on_mount(self) -> None:
         self.cursor_blink = getattr(self.app, "cursor_blink", True)
+
+
+class PendingBadge(Static):
+    """How many journalled writes are not confirmed yet (the app's ``pending``); hidden at zero."""
+
+    DEFAULT_CSS = """
+    PendingBadge {
+        dock: bottom;
+        height: 1;
+        width: 100%;
+        background: $warning;
+        color: $text;
+        text-style: bold;
+        padding: 0 1;
+        display: none;
+    }
+    PendingBadge.-pending {
+        display: block;
+    }
+    """
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "pending", self._show)
+
+    def _show(self, pending: int) -> None:
+        self.set_class(pending > 0, "-pending")
+        self.update(f"{pending} pending — not confirmed by the loyalty service yet; the till keeps checking")

@@ -101,6 +101,11 @@ class EarnScreen(TillScreen):
             yield Static("", id="error", classes="error")
 
     def on_mount(self) -> None:
+        self.after_composed(
+            self._ready, "#campaign", "#item", "#quantity", "#note", "#email", "#error", "#visit-text"
+        )
+
+    def _ready(self) -> None:
         for kind in self.query(".kind"):
             kind.display = False
         self.load_campaigns()
@@ -144,6 +149,8 @@ class EarnScreen(TillScreen):
 
     @on(OptionList.OptionHighlighted, "#campaign")
     def campaign_changed(self) -> None:
+        if not self.composed:
+            return  # _ready lays the form out once every field exists
         self._layout(focus_field=False)
 
     @on(OptionList.OptionSelected, "#campaign")
@@ -270,26 +277,37 @@ class EarnScreen(TillScreen):
     async def _send(self, request: rq._Earn) -> None:
         self.till.busy = "Recording…"
         try:
-            response = await self.till.services.api.record_activity(request)  # type: ignore[arg-type]
-        except errors.LoyaltyError as exc:
-            message, severity = explain(exc, write=True)
-            self.show_error(message)
-            self.notify(message, severity=severity, timeout=15)  # type: ignore[arg-type]
-            return
+            result = await self.till.write(request)
         finally:
             self.sending = False
             self.till.write_in_flight = False
             self.till.busy = ""
-        from .receipt import ReceiptScreen
-
-        self.till.last_campaign_id = request.campaign_id
-        self.app.switch_screen(ReceiptScreen(response.receipt, customer=self.customer))
+        finish(self, request, result, self.customer)
 
     def action_cancel(self) -> None:
         if self.sending:
             self.notify("Wait: the transaction is being sent.", severity="warning")
             return
         self.app.pop_screen()
+
+
+def finish(screen: TillScreen, request: Any, result: Any, customer: rq.CustomerRef) -> None:
+    """After a write: its receipt; or, confirmed without one (settled by reading), back to the
+    customer; or the reason, with the form kept."""
+    from .receipt import ReceiptScreen
+
+    if result.receipt is not None:
+        screen.till.last_campaign_id = request.campaign_id
+        screen.app.switch_screen(ReceiptScreen(result.receipt, customer=customer))
+    elif result.confirmed:
+        screen.till.last_campaign_id = request.campaign_id
+        screen.notify(
+            f"Recorded as transaction {result.transaction_id} (confirmed after a connection problem)."
+        )
+        screen.app.pop_screen()
+    else:
+        screen.show_error(result.message)  # type: ignore[attr-defined]
+        screen.notify(result.message, severity="warning", timeout=15)
 
 
 def _first_problem(exc: ValidationError) -> str:

@@ -21,7 +21,7 @@ from ...receipt import amount
 from ..widgets import Field
 from ..wording import explain
 from .base import TillScreen
-from .earn import _first_problem
+from .earn import _first_problem, finish
 
 
 class RedeemScreen(TillScreen):
@@ -67,6 +67,19 @@ class RedeemScreen(TillScreen):
             yield Static("", id="error", classes="error")
 
     def on_mount(self) -> None:
+        self.after_composed(
+            self._ready,
+            "#campaign",
+            "#rewards",
+            "#custom-points",
+            "#amount",
+            "#amount-label",
+            "#note",
+            "#error",
+            "#balance",
+        )
+
+    def _ready(self) -> None:
         ids = [c.id for c in self.info.campaigns]
         choices = self.query_one("#campaign", OptionList)
         for choice in (self.preferred, self.till.last_campaign_id, ids[0] if len(ids) == 1 else ""):
@@ -86,6 +99,8 @@ class RedeemScreen(TillScreen):
 
     @on(OptionList.OptionHighlighted, "#campaign")
     def campaign_changed(self) -> None:
+        if not self.composed:
+            return  # _ready lays the form out once every field exists
         if getattr(self.campaign, "id", None) != getattr(self, "_shown", None):
             self._layout(self.campaign, focus=False)
 
@@ -208,7 +223,7 @@ class RedeemScreen(TillScreen):
                 return
             self.till.busy = "Redeeming…"
             writing = True
-            response = await api.redeem(request)
+            result = await self.till.write(request)
         except errors.LoyaltyError as exc:
             message, severity = explain(exc, write=writing)
             self.show_error(message)
@@ -218,10 +233,7 @@ class RedeemScreen(TillScreen):
             self.sending = False
             self.till.write_in_flight = False
             self.till.busy = ""
-        from .receipt import ReceiptScreen
-
-        self.till.last_campaign_id = request.campaign_id
-        self.app.switch_screen(ReceiptScreen(response.receipt, customer=request.customer))
+        finish(self, request, result, request.customer)
 
     def action_cancel(self) -> None:
         if self.sending:

@@ -29,11 +29,16 @@ class ScanScreen(TillScreen):
             yield Static("", id="recent")
 
     def on_mount(self) -> None:
+        self.after_composed(self._ready, "#card", "#recent", "#unknown")
+
+    def _ready(self) -> None:
         self.watch(self.till, "scans_changed", self.show_recent)
         self.watch(self.till, "unknown_card", self._show_unknown)
+        self.query_one("#card", Input).focus()
 
     def on_screen_resume(self) -> None:
-        self.query_one("#card", Input).focus()
+        for field in self.query("#card"):
+            field.focus()
 
     @on(Input.Submitted, "#card")
     def typed(self, event: Input.Submitted) -> None:

@@ -49,6 +49,9 @@ class SetupScreen(TillScreen):
             yield Static("", id="error", classes="error")
 
     def on_mount(self) -> None:
+        self.after_composed(self._ready, "#secret", "#kind", "#error")
+
+    def _ready(self) -> None:
         first_empty = next((f for f in ("user_id", "account_id", "secret") if not self.value(f)), "secret")
         self.query_one(f"#{first_empty}", Input).focus()
 
