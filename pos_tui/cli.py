@@ -1,8 +1,9 @@
 """The ``pos-tui`` command. Heavy modules are imported inside each command, not at start-up.
 
-Exit codes: 0 success; 1 the API refused (``error``, ``no_match``) or the input is not an API
-response; 2 usage or settings; 3 a write's outcome is unknown; 5 the server could not be
-reached or failed; 70 an unexpected error (its traceback is in the log).
+Exit codes: 0 success (a write: confirmed); 1 the API refused (``error``, ``no_match``) or the
+input is not an API response; 2 usage or settings; 3 a write's outcome is unknown; 4 an earn was
+queued offline; 5 the server could not be reached or failed; 70 an unexpected error (its
+traceback is in the log).
 """
 
 from __future__ import annotations
@@ -16,7 +17,15 @@ from typing import Any
 
 log = logging.getLogger("pos_tui.cli")
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNKNOWN, EXIT_UNREACHABLE, EXIT_BUG = 0, 1, 2, 3, 5, 70
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNKNOWN, EXIT_QUEUED, EXIT_UNREACHABLE, EXIT_BUG = (
+    0,
+    1,
+    2,
+    3,
+    4,
+    5,
+    70,
+)
 
 
 class CommandError(Exception):
@@ -334,7 +343,7 @@ async def _journaled_write(client: Any, name: str, fields: dict[str, str], kind:
 
     from .api import errors
     from .api.requests import request_from_fields
-    from .journal import CONFIRMED, NOT_SENT, REFUSED, CardBlocked, Journal, JournaledWriter
+    from .journal import CONFIRMED, NOT_SENT, QUEUED, REFUSED, CardBlocked, Journal, JournaledWriter
     from .paths import data_dir
 
     if kind is None:
@@ -376,6 +385,11 @@ async def _journaled_write(client: Any, name: str, fields: dict[str, str], kind:
         return EXIT_OK
     if entry.state == REFUSED:
         raise CommandError(f"refused: {entry.error}", EXIT_REFUSED)
+    if entry.state == QUEUED:
+        raise CommandError(
+            f"queued offline (journal {entry.ref}): sent when the service answers ('pos-tui journal replay')",
+            EXIT_QUEUED,
+        )
     if entry.state == NOT_SENT:
         raise CommandError(f"not sent: {entry.error} (journal {entry.ref})", EXIT_UNREACHABLE)
     raise CommandError(
@@ -413,7 +427,7 @@ def cmd_journal(args: argparse.Namespace) -> int:
 
 
 async def _replay(path: Any) -> int:
-    from .journal import UNKNOWN, Journal, JournaledWriter
+    from .journal import QUEUED, UNKNOWN, Journal, JournaledWriter
     from .logs import setup_logging
     from .services import client_from_settings
     from .settings import SettingsError
@@ -428,10 +442,11 @@ async def _replay(path: Any) -> int:
         async with client:
             outcomes = await JournaledWriter(client, journal).replay()
         left = [o.entry for o in outcomes if o.entry.state == UNKNOWN]
+        queued = [o.entry for o in outcomes if o.entry.state == QUEUED]
     finally:
         journal.close()
-    print(f"{len(outcomes)} open entries replayed; {len(left)} still unknown.")
-    return EXIT_UNKNOWN if left else EXIT_OK
+    print(f"{len(outcomes)} open entries replayed; {len(left)} still unknown, {len(queued)} still queued.")
+    return EXIT_UNKNOWN if left else EXIT_QUEUED if queued else EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

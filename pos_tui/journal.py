@@ -2,7 +2,8 @@
 is never guessed. Plain Python (no Textual).
 
 States: ``pending`` (journalled, not sent) → ``sent`` → ``confirmed`` | ``refused`` | ``unknown``;
-``not_sent`` when the request provably never left and was not retried further.
+``queued`` (offline): an earn whose request provably never left, sent in order when the service
+answers again; ``not_sent``: a redemption that never left (a balance cannot be checked offline).
 
 The API has no idempotency key, so each write carries a journal reference in its
 ``authorization`` text (``… [pos:R]``). When the outcome is unknown (timeout, dropped connection,
@@ -34,15 +35,16 @@ from .api import requests as rq
 
 log = logging.getLogger("pos_tui.journal")
 
-PENDING, SENT, CONFIRMED, REFUSED, UNKNOWN, NOT_SENT = (
+PENDING, SENT, CONFIRMED, REFUSED, UNKNOWN, NOT_SENT, QUEUED = (
     "pending",
     "sent",
     "confirmed",
     "refused",
     "unknown",
     "not_sent",
+    "queued",
 )
-OPEN_STATES = (PENDING, SENT, UNKNOWN)
+OPEN_STATES = (PENDING, SENT, UNKNOWN, QUEUED)
 HISTORY_DEPTH = 500  # reconciliation is rare: read deep rather than leave an outcome unknown
 CLOCK_MARGIN = timedelta(minutes=10)
 SCHEMA = """
@@ -238,7 +240,10 @@ class JournaledWriter:
         return self._card_locks.setdefault(card, asyncio.Lock())
 
     async def submit(self, request: Any) -> Outcome:
-        """Journal and send an earn or a redemption; returns its final entry (and receipt)."""
+        """Journal and send an earn or a redemption; returns its final entry (and receipt).
+
+        While earns are queued (offline), a new earn joins the queue behind them after one try to
+        send the queue, so writes reach the service in the order they were made."""
         call = (
             "redeem"
             if isinstance(
@@ -248,9 +253,26 @@ class JournaledWriter:
             else "record_activity"
         )
         card = request.customer.key
+        if call == "record_activity" and self.journal.entries(states=(QUEUED,)):
+            await self.flush_queue()
         async with self._lock(card):
             entry = await asyncio.to_thread(self.journal.add, call, card, request)
+            if call == "record_activity" and self.journal.entries(states=(QUEUED,)):
+                return Outcome(
+                    await asyncio.to_thread(
+                        self.journal.set_state, entry.ref, QUEUED, error="queued behind earlier offline earns"
+                    )
+                )
             return await self._send(entry)
+
+    async def flush_queue(self) -> bool:
+        """Send queued earns in order; stop at the first that still cannot be sent. True when empty."""
+        for entry in self.journal.entries(states=(QUEUED,)):
+            async with self._lock(entry.card):
+                outcome = await self._send(entry)
+            if outcome.entry.state == QUEUED:
+                return False
+        return True
 
     async def _send(self, entry: Entry, sends_left: int | None = None) -> Outcome:
         sends_left = self.max_sends if sends_left is None else sends_left
@@ -264,8 +286,10 @@ class JournaledWriter:
                 if attempt < self.not_sent_retries:
                     await asyncio.sleep(0.2 * (attempt + 1))
                     continue
+                # Offline: an earn waits in the queue; a redemption cannot (no balance to check).
+                state = QUEUED if entry.call == "record_activity" else NOT_SENT
                 return Outcome(
-                    await asyncio.to_thread(self.journal.set_state, entry.ref, NOT_SENT, error=str(exc))
+                    await asyncio.to_thread(self.journal.set_state, entry.ref, state, error=str(exc))
                 )
             except (errors.ApiError, errors.HTTPStatusRefusal, errors.NoMatchError) as exc:
                 return Outcome(
@@ -351,10 +375,13 @@ class JournaledWriter:
     async def replay(self) -> list[Outcome]:
         """Resolve what can be resolved now: pending and sent entries (a crash) and unknown ones."""
         outcomes = []
-        for entry in self.journal.entries(states=OPEN_STATES):
+        for entry in self.journal.entries(states=(PENDING, SENT, UNKNOWN)):
             async with self._lock(entry.card):
                 if entry.state == PENDING:
                     outcomes.append(await self._send(entry))  # never left: the journal says so
                 else:
                     outcomes.append(await self.reconcile(entry))
+        if not any(o.entry.state == UNKNOWN for o in outcomes):
+            await self.flush_queue()
+            outcomes += [Outcome(e) for e in self.journal.entries(states=(QUEUED,))]
         return outcomes

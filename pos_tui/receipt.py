@@ -102,6 +102,9 @@ def render_receipt(
     if terminal:
         paper.pair("Till", terminal)
     paper.pair("Time", (when or datetime.now()).strftime("%Y-%m-%d %H:%M"))
+    if pending:
+        paper.rule()
+        paper.center("PENDING — will be sent when online")
     if training:
         paper.rule()
         paper.center(TRAINING_MARK)
@@ -196,3 +199,31 @@ def _balances(paper: _Paper, receipt: r.Receipt) -> None:
         paper.pair("Balance", money(balance.amount, balance.currency, balance.glyph))
         if isinstance(cumulative, r.MoneyLine):
             paper.pair("Lifetime", money(cumulative.amount, cumulative.currency, cumulative.glyph))
+
+
+def provisional_receipt(request: object, *, account_name: str = "", campaign_name: str = "") -> r.Receipt:
+    """A receipt for an earn queued offline, from what the cashier entered (no balance: unknown yet)."""
+    kind = getattr(request, "kind", "")
+    customer = getattr(request, "customer", None)
+    transaction: dict[str, object] = {"description": getattr(request, "authorization", "")}
+    amount_ = getattr(request, "amount", None)
+    if kind == "points" and amount_ is not None:
+        transaction["purchase"] = {"amount": str(amount_)}
+    elif kind == "giftcard":
+        transaction["add"] = {"amount": str(amount_)}
+    elif kind == "buyx":
+        item = getattr(request, "service_product", None) or getattr(request, "item_identifier", "") or ""
+        transaction["purchase"] = {"item": item, "quantity": str(getattr(request, "quantity", None) or 1)}
+    elif kind in ("events", "earned"):
+        transaction["event"] = {"description": ""}
+    return r.RECEIPT_MODELS[("earn", kind)].model_validate(
+        {
+            "account_name": account_name,
+            "campaign": {"id": getattr(request, "campaign_id", ""), "name": campaign_name, "type": kind},
+            "customer": {
+                "card_number": getattr(customer, "card_number", "") or "",
+                "code": getattr(customer, "code", "") or "",
+            },
+            "transaction": transaction,
+        }
+    )

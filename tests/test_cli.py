@@ -122,7 +122,7 @@ def test_call_prints_json(account, monkeypatch, capsys):
     [
         (reference("customer_info-3"), 1, "refused"),
         (b'<response status="error"><error>Insufficient balance</error></response>', 1, "Insufficient"),
-        (httpx.ConnectError("refused"), 5, "Could not reach"),
+        (httpx.ConnectError("refused"), 4, "queued offline"),
         (httpx.ReadTimeout("slow"), 3, "outcome unknown"),
         (b"<html><title>Bad Gateway</title></html>", 3, "may or may not"),
     ],

@@ -14,6 +14,7 @@ from pos_tui.journal import (
     CONFIRMED,
     NOT_SENT,
     OPEN_STATES,
+    QUEUED,
     REFUSED,
     UNKNOWN,
     CardBlocked,
@@ -148,7 +149,7 @@ async def test_undecidable_stays_unknown_and_blocks_the_card(tmp_path):
     assert sum(ledger_refs(sandbox).values()) == 2
 
 
-async def test_not_sent_is_retried_then_recorded_as_not_sent(tmp_path):
+async def test_not_sent_is_retried_then_queued_or_refused(tmp_path):
     journal = Journal(tmp_path / "journal.db")
     calls = []
 
@@ -165,7 +166,11 @@ async def test_not_sent_is_retried_then_recorded_as_not_sent(tmp_path):
         outcome = await writer.submit(
             rq.EventsEarn(customer=rq.CustomerRef(card_number="1"), campaign_id="c")
         )
-    assert outcome.entry.state == NOT_SENT and len(calls) == 3
+        assert outcome.entry.state == QUEUED and len(calls) == 3  # tried three times, then queued
+        spend = await writer.submit(
+            rq.GiftCardRedeem(customer=rq.CustomerRef(code="1"), campaign_id="g", amount="1")
+        )
+    assert spend.entry.state == NOT_SENT  # a redemption is never queued: no balance to check offline
 
 
 async def test_a_crash_before_sending_resumes(tmp_path):
@@ -182,3 +187,46 @@ async def test_a_crash_before_sending_resumes(tmp_path):
     async with client(sandbox) as api:
         await JournaledWriter(api, journal, grace=0.01).replay()
     assert journal.get(entry.ref).state == CONFIRMED and ledger_refs(sandbox) == Counter({entry.ref: 1})
+
+
+class Switch(httpx.AsyncBaseTransport):
+    """The network to the in-process sandbox, with a plug to pull."""
+
+    def __init__(self, sandbox) -> None:
+        from pos_tui.sandbox.app import InProcessTransport
+
+        self.inner = InProcessTransport(sandbox)
+        self.offline = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.offline:
+            raise httpx.ConnectError("Network is unreachable", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_offline_earns_are_queued_and_sent_in_order(tmp_path):
+    from pos_tui.api.client import Credentials, LoyaltyClient
+    from pos_tui.sandbox.demo import ACCOUNT
+
+    sandbox = make_sandbox(tmp_path)
+    switch = Switch(sandbox)
+    journal = Journal(tmp_path / "journal.db")
+    jane = rq.CustomerRef(code=JANE["code"])
+    credentials = Credentials(ACCOUNT["user_id"], ACCOUNT["id"], ACCOUNT["secret"])
+    async with LoyaltyClient(credentials, url="http://sandbox/api.php", transport=switch) as api:
+        writer = JournaledWriter(api, journal, grace=0.01, not_sent_retries=0)
+        switch.offline = True
+        queued = [
+            await writer.submit(rq.GiftCardLoad(customer=jane, campaign_id=GIFT, amount=str(n)))
+            for n in (1, 2, 3)
+        ]
+        spend = await writer.submit(rq.GiftCardRedeem(customer=jane, campaign_id=GIFT, amount="1"))
+        assert [o.entry.state for o in queued] == [QUEUED] * 3 and spend.entry.state == NOT_SENT
+        switch.offline = False
+        later = await writer.submit(rq.GiftCardLoad(customer=jane, campaign_id=GIFT, amount="4"))
+        assert later.entry.state == CONFIRMED  # the queue went first
+        info = await api.customer_info(code=JANE["code"])
+    assert info.campaign(GIFT).balance == Decimal("55.70") + 10
+    entries = [e for e in journal.entries() if e.state == CONFIRMED]
+    ids = [int(e.transaction_id) for e in entries]
+    assert [e.request["amount"] for e in entries] == ["1", "2", "3", "4"] and ids == sorted(ids)

@@ -108,3 +108,38 @@ def test_exit_codes_unknown_then_replay(tmp_path):
         assert json.loads(info.stdout)["campaigns"][0]["balance"] == "65.70"  # 55.70 + 5 + 5: nothing doubled
         listing = pos(tmp_path, port, "journal").stdout
         assert "confirmed" in listing and JANE["code"] not in listing  # codes masked
+
+
+def test_offline_earn_exits_4_and_is_sent_on_replay(tmp_path):
+    port = free_port()  # nothing listens yet: the service cannot be reached
+    earn = pos(
+        tmp_path,
+        port,
+        "call",
+        "--kind",
+        "giftcard",
+        "record_activity",
+        f"code={JANE['code']}",
+        f"campaign_id={GIFT}",
+        "amount=7",
+    )
+    assert earn.returncode == 4 and "queued offline" in earn.stderr
+    spend = pos(
+        tmp_path,
+        port,
+        "call",
+        "--kind",
+        "giftcard",
+        "redeem",
+        f"code={JANE['code']}",
+        f"campaign_id={GIFT}",
+        "reward_to_redeem=1",
+    )
+    assert spend.returncode == 5 and "not sent" in spend.stderr
+    assert [e["state"] for e in entries(tmp_path, port)] == ["queued", "not_sent"]
+    with sandbox_server(tmp_path, port):
+        replay = pos(tmp_path, port, "journal", "replay")
+        assert replay.returncode == 0, replay.stdout + replay.stderr
+        assert [e["state"] for e in entries(tmp_path, port)] == ["confirmed", "not_sent"]
+        info = pos(tmp_path, port, "call", "customer_info", f"code={JANE['code']}", f"campaign_id={GIFT}")
+        assert json.loads(info.stdout)["campaigns"][0]["balance"] == "62.70"

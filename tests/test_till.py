@@ -131,7 +131,7 @@ async def test_unknown_card_offers_an_earn_that_creates_the_customer(tmp_path):
         await pilot.press("plus")
         await choose_campaign(pilot, EarnScreen, SHOPPER)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen) and app.screen.query("#paper"))
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
         assert app.screen.info.customer.card_number == "1540280f"
@@ -163,7 +163,7 @@ async def test_earn_of_each_kind(tmp_path, campaign, kind, field, value, expect)
             items.highlighted = [o.id for o in items.options].index("96")
             screen.query_one("#quantity", Input).focus()
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen) and app.screen.query("#paper"))
         receipt = app.screen.receipt
         assert (receipt.kind, receipt.action) == (kind, "earn")
         paper = str(app.screen.query_one("#paper", Static).render())
@@ -202,7 +202,7 @@ async def test_redeem_of_each_kind(tmp_path, campaign, kind, amount, expect):
         else:
             assert app.focused is screen.query_one("#rewards", OptionList)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen) and app.screen.query("#paper"))
         assert (app.screen.receipt.kind, app.screen.receipt.action) == (kind, "redeem")
         await pilot.press("escape")
         await until(
@@ -262,7 +262,7 @@ async def test_one_submit_per_action(tmp_path):
         screen.action_confirm()
         screen.action_confirm()
         screen.action_confirm()
-        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen) and app.screen.query("#paper"))
         await pilot.pause(0.3)
         assert (await balance(app, SHOPPER)).balance == 22
 
@@ -276,7 +276,7 @@ async def test_void_from_the_receipt_reverses_exactly(tmp_path):
         screen.query_one("#load-amount", Input).focus()
         await type_slowly(pilot, "12.5")
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen) and app.screen.query("#paper"))
         assert (await balance(app, GIFT)).balance == Decimal("68.20")
         await pilot.press("v")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
@@ -330,7 +330,7 @@ async def test_receipt_width_and_export(tmp_path):
         await pilot.press("plus")
         await choose_campaign(pilot, EarnScreen, SHOPPER)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen) and app.screen.query("#paper"))
         await pilot.press("w")  # 42 -> 48
         await pilot.press("s")
         await until(pilot, lambda: list((tmp_path / "receipts").glob("*-48.txt")))
@@ -395,3 +395,53 @@ async def test_an_unknown_outcome_is_said_plainly_and_the_card_waits(tmp_path):
         app.replay_journal()
         await until(pilot, lambda: app.pending == 0)
         assert (await balance(app, SHOPPER)).balance == 22  # recorded once
+
+
+async def test_offline_earn_prints_a_pending_receipt_and_is_sent_later(tmp_path):
+    import httpx
+
+    from pos_tui.tui.widgets import PendingBadge
+
+    app = make_app(tmp_path)
+    transport = app.services.api._http._transport
+    real = transport.handle_async_request
+    offline = {"on": False}
+
+    async def maybe_offline(request):
+        if offline["on"]:
+            raise httpx.ConnectError("Network is unreachable", request=request)
+        return await real(request)
+
+    transport.handle_async_request = maybe_offline
+    async with app.run_test(size=SIZE) as pilot:
+        await open_jane(pilot)
+        offline["on"] = True
+        await pilot.press("plus")
+        screen = await choose_campaign(pilot, EarnScreen, SHOPPER)
+        await pilot.press("enter")
+        await until(
+            pilot, lambda: isinstance(app.screen, ReceiptScreen) and app.screen.query("#paper"), timeout=15
+        )
+        paper = str(app.screen.query_one("#paper", Static).render())
+        assert "PENDING — will be sent when online" in paper and app.pending == 1
+        assert "1 pending" in str(app.screen.query_one(PendingBadge).render())
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await pilot.press("minus")
+        redeem = await choose_campaign(pilot, RedeemScreen, GIFT)
+        redeem.query_one("#amount", Input).focus()
+        await type_slowly(pilot, "1")
+        await pilot.press("enter")
+        await until(
+            pilot,
+            lambda: (
+                "cannot be checked offline" in str(redeem.query_one("#error", Static).render())
+                or "Cannot reach" in str(redeem.query_one("#error", Static).render())
+            ),
+            timeout=15,
+        )
+        offline["on"] = False
+        app.replay_journal()
+        await until(pilot, lambda: app.pending == 0, timeout=15)
+        assert (await balance(app, SHOPPER)).balance == 22
+        assert screen is not None

@@ -34,6 +34,7 @@ class WriteResult:
     confirmed: bool = False
     transaction_id: str = ""
     message: str = ""
+    queued: bool = False
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,7 @@ class PosApp(App[None]):
 
     async def write(self, request: Any) -> WriteResult:
         """Send an earn or a redemption through the journal and say what happened, plainly."""
-        from ..journal import CONFIRMED, NOT_SENT, REFUSED, CardBlocked
+        from ..journal import CONFIRMED, NOT_SENT, QUEUED, REFUSED, CardBlocked
 
         writer = self.services.writer
         try:
@@ -293,6 +294,16 @@ class PosApp(App[None]):
             return WriteResult(receipt=outcome.receipt, confirmed=True, transaction_id=entry.transaction_id)
         if entry.state == REFUSED:
             return WriteResult(message=f"Refused: {entry.error.rstrip('.')}. Nothing was recorded.")
+        if entry.state == QUEUED:
+            from ..receipt import provisional_receipt
+
+            self.set_timer(15, self.replay_journal)
+            return WriteResult(receipt=provisional_receipt(request), queued=True)
+        if entry.state == NOT_SENT and entry.call == "redeem":
+            return WriteResult(
+                message="The loyalty service cannot be reached, and a redemption needs it (the "
+                "balance cannot be checked offline). Nothing was recorded."
+            )
         if entry.state == NOT_SENT:
             return WriteResult(
                 message="Cannot reach the loyalty service. Nothing was recorded; try again "
@@ -319,9 +330,11 @@ class PosApp(App[None]):
 
         if not self.ready:
             return
+        from ..journal import QUEUED
+
         outcomes = await self.services.writer.replay()
         self.count_pending()
-        if any(o.entry.state == UNKNOWN for o in outcomes):
+        if any(o.entry.state in (UNKNOWN, QUEUED) for o in outcomes):
             self.set_timer(15, self.replay_journal)
 
     # Failures --------------------------------------------------------------------------------

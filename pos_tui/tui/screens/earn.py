@@ -298,7 +298,7 @@ def finish(screen: TillScreen, request: Any, result: Any, customer: rq.CustomerR
 
     if result.receipt is not None:
         screen.till.last_campaign_id = request.campaign_id
-        screen.app.switch_screen(ReceiptScreen(result.receipt, customer=customer))
+        screen.app.switch_screen(ReceiptScreen(result.receipt, customer=customer, pending=result.queued))
     elif result.confirmed:
         screen.till.last_campaign_id = request.campaign_id
         screen.notify(

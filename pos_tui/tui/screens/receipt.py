@@ -28,15 +28,20 @@ class ReceiptScreen(TillScreen):
         Binding("v", "void", "Void"),
     ]
 
-    def __init__(self, receipt: m.Receipt, *, customer: rq.CustomerRef | None = None) -> None:
+    def __init__(
+        self, receipt: m.Receipt, *, customer: rq.CustomerRef | None = None, pending: bool = False
+    ) -> None:
         super().__init__()
         self.receipt = receipt
+        self.pending = pending  # queued offline: no transaction yet
         self.customer = customer
         self.width = self.till.services.receipt_width if self.till.services.receipt_width in WIDTHS else 42
         self.when = self.till.services.clock()
         self.voided = False
 
     def heading(self) -> str:
+        if self.pending:
+            return "Receipt — PENDING: the purchase is queued and will be sent when the service answers"
         what = "Redemption" if self.receipt.action == "redeem" else "Purchase"
         return f"Receipt — {what} recorded, transaction {self.receipt.transaction_id or '?'}"
 
@@ -51,6 +56,7 @@ class ReceiptScreen(TillScreen):
             when=self.when,
             training=self.till.services.training,
             terminal=self.till.services.terminal,
+            pending=self.pending,
         )
 
     def action_width(self) -> None:
@@ -66,7 +72,9 @@ class ReceiptScreen(TillScreen):
         folder: Path = self.till.services.receipts_dir
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{self.when:%Y%m%d-%H%M%S}-{self.receipt.transaction_id or 'receipt'}-{self.width}.txt"
-        (folder / name).write_text(text, encoding="utf-8")
+        partial = folder / f".{name}.partial"
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(folder / name)  # a reader never sees half a receipt
         self.app.call_from_thread(self.notify, f"Saved {folder / name}")
 
     def action_done(self) -> None:
@@ -82,6 +90,9 @@ class ReceiptScreen(TillScreen):
         )
 
     def action_void(self) -> None:
+        if self.pending:
+            self.notify("This purchase is still queued: there is nothing to void yet.", severity="warning")
+            return
         if self.voided:
             self.notify("Already voided.", severity="warning")
             return
