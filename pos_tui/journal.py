@@ -68,6 +68,7 @@ CREATE INDEX IF NOT EXISTS entries_open ON entries(card, state);
 _REQUESTS: dict[str, TypeAdapter[Any]] = {
     "record_activity": TypeAdapter(rq.Earn),
     "redeem": TypeAdapter(rq.Redemption),
+    "transaction_delete": TypeAdapter(rq.TransactionDelete),
 }
 
 
@@ -204,6 +205,15 @@ def _entry(row: sqlite3.Row) -> Entry:
     )
 
 
+def _older_than_all(history: Any, transaction_id: str) -> bool:
+    """Whether ``transaction_id`` is older than every line shown (so its absence means deleted)."""
+    try:
+        wanted = int(transaction_id)
+        return all(int(line.transaction_id) > wanted for line in history.transactions)
+    except ValueError:
+        return False
+
+
 def _when(line: Any) -> datetime | None:
     """A history line's time: its timestamp, else the start of its date."""
     if line.timestamp is not None:
@@ -265,6 +275,13 @@ class JournaledWriter:
                 )
             return await self._send(entry)
 
+    async def void(self, delete: rq.TransactionDelete) -> Outcome:
+        """Journal and send a ``transaction_delete`` (never queued: a void needs the service)."""
+        card = rq.CustomerRef(code=delete.code).key
+        async with self._lock(card):
+            entry = await asyncio.to_thread(self.journal.add, "transaction_delete", card, delete)
+            return await self._send(entry)
+
     async def flush_queue(self) -> bool:
         """Send queued earns in order; stop at the first that still cannot be sent. True when empty."""
         for entry in self.journal.entries(states=(QUEUED,)):
@@ -276,8 +293,13 @@ class JournaledWriter:
 
     async def _send(self, entry: Entry, sends_left: int | None = None) -> Outcome:
         sends_left = self.max_sends if sends_left is None else sends_left
-        request = with_reference(entry.typed_request(), entry.ref)
-        send = self.api.redeem if entry.call == "redeem" else self.api.record_activity
+        deleting = entry.call == "transaction_delete"
+        request = entry.typed_request() if deleting else with_reference(entry.typed_request(), entry.ref)
+        send = {
+            "redeem": self.api.redeem,
+            "record_activity": self.api.record_activity,
+            "transaction_delete": self.api.transaction_delete,
+        }[entry.call]
         for attempt in range(self.not_sent_retries + 1):
             await asyncio.to_thread(self.journal.bump_attempts, entry.ref)
             try:
@@ -298,6 +320,15 @@ class JournaledWriter:
             except (errors.OutcomeUnknownError, errors.BadResponseError) as exc:
                 await asyncio.to_thread(self.journal.set_state, entry.ref, UNKNOWN, error=str(exc))
                 return await self.reconcile(self.journal.get(entry.ref), sends_left=sends_left - 1)
+            if deleting:
+                done = await asyncio.to_thread(
+                    self.journal.set_state,
+                    entry.ref,
+                    CONFIRMED,
+                    transaction_id=request.transaction_id,
+                    error="",
+                )
+                return Outcome(done)
             receipt = response.receipt
             confirmed = await asyncio.to_thread(
                 self.journal.set_state,
@@ -347,6 +378,24 @@ class JournaledWriter:
         raise AssertionError("unreachable")
 
     async def _look(self, request: Any, entry: Entry) -> tuple[str | None, bool]:
+        if entry.call == "transaction_delete":
+            return await self._look_void(request)
+        return await self._look_write(request, entry)
+
+    async def _look_void(self, delete: rq.TransactionDelete) -> tuple[str | None, bool]:
+        """A void is applied when its transaction is gone from the history; present, it is not."""
+        history = await self.api.customer_balance(
+            campaign_id=delete.campaign_id, code=delete.code, transactions_number=HISTORY_DEPTH
+        )
+        present = any(line.transaction_id == delete.transaction_id for line in history.transactions)
+        if present:
+            return None, True  # provably not applied: safe to send once more
+        complete = len(history.transactions) < HISTORY_DEPTH or _older_than_all(
+            history, delete.transaction_id
+        )
+        return (delete.transaction_id, True) if complete else (None, False)
+
+    async def _look_write(self, request: Any, entry: Entry) -> tuple[str | None, bool]:
         """(transaction id carrying the reference or None, whether the read covers all since sending).
 
         Complete when the whole history came back, or when it reaches back past the time the entry

@@ -230,3 +230,29 @@ async def test_offline_earns_are_queued_and_sent_in_order(tmp_path):
     entries = [e for e in journal.entries() if e.state == CONFIRMED]
     ids = [int(e.transaction_id) for e in entries]
     assert [e.request["amount"] for e in entries] == ["1", "2", "3", "4"] and ids == sorted(ids)
+
+
+async def test_voids_go_through_the_journal(tmp_path):
+    """A void whose answer is lost is confirmed by reading; one dropped before commit is sent again."""
+    sandbox = make_sandbox(tmp_path)
+    journal = Journal(tmp_path / "journal.db")
+    jane = rq.CustomerRef(code=JANE["code"])
+    async with client(sandbox) as api:
+        writer = JournaledWriter(api, journal, grace=0.01)
+        first = (await writer.submit(rq.GiftCardLoad(customer=jane, campaign_id=GIFT, amount="5"))).entry
+        second = (await writer.submit(rq.GiftCardLoad(customer=jane, campaign_id=GIFT, amount="6"))).entry
+        sandbox.faults = FaultPlan("transaction_delete:after_commit=1")
+        lost = await writer.void(
+            rq.TransactionDelete(campaign_id=GIFT, code=JANE["code"], transaction_id=first.transaction_id)
+        )
+        assert lost.entry.state == CONFIRMED
+        sandbox.faults = FaultPlan("transaction_delete:before_commit=1")
+        dropped = await writer.void(
+            rq.TransactionDelete(campaign_id=GIFT, code=JANE["code"], transaction_id=second.transaction_id)
+        )
+        assert dropped.entry.state == UNKNOWN  # every send dropped: still present, sends exhausted
+        sandbox.faults = FaultPlan()
+        await writer.replay()
+        assert journal.get(dropped.entry.ref).state == CONFIRMED
+        info = await api.customer_info(code=JANE["code"])
+    assert info.campaign(GIFT).balance == Decimal("55.70")  # both loads voided, nothing else touched

@@ -317,6 +317,32 @@ class PosApp(App[None]):
             )
         )
 
+    async def void(self, delete: Any) -> str:
+        """Void a transaction through the journal. "" when done, else what the cashier should know."""
+        from ..journal import CONFIRMED, NOT_SENT, REFUSED, CardBlocked
+
+        try:
+            outcome = await self.services.writer.void(delete)
+        except CardBlocked:
+            self.replay_journal()
+            return (
+                "An earlier transaction for this card is not confirmed yet; try the void again in a moment."
+            )
+        finally:
+            self.count_pending()
+        entry = outcome.entry
+        if entry.state == CONFIRMED:
+            return ""
+        if entry.state == REFUSED:
+            return f"Refused: {entry.error.rstrip('.')}. Nothing was voided."
+        if entry.state == NOT_SENT:
+            return "Cannot reach the loyalty service. Nothing was voided; try again when the network is back."
+        self.set_timer(15, self.replay_journal)
+        return (
+            "The loyalty service did not confirm the void. It MAY have been done: do not repeat it. "
+            "The till keeps checking."
+        )
+
     def count_pending(self) -> None:
         from ..journal import OPEN_STATES
 

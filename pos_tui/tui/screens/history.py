@@ -109,20 +109,16 @@ class HistoryScreen(TillScreen):
             return
         self.till.write_in_flight = True
         self.till.busy = "Voiding…"
+        delete = rq.TransactionDelete(
+            campaign_id=self.campaign.id, code=self.info.customer.code, transaction_id=row.transaction_id
+        )
         try:
-            await self.till.services.api.transaction_delete(
-                rq.TransactionDelete(
-                    campaign_id=self.campaign.id,
-                    code=self.info.customer.code,
-                    transaction_id=row.transaction_id,
-                )
-            )
-        except errors.LoyaltyError as exc:
-            message, severity = explain(exc, write=True)
-            self.notify(message, severity=severity, timeout=15)  # type: ignore[arg-type]
-            return
+            problem = await self.till.void(delete)
         finally:
             self.till.write_in_flight = False
             self.till.busy = ""
+        if problem:
+            self.notify(problem, severity="warning", timeout=15)
+            return
         self.notify(f"Transaction {row.transaction_id} voided.")
         self.load()

@@ -116,14 +116,13 @@ class ReceiptScreen(TillScreen):
         self.till.write_in_flight = True
         self.till.busy = "Voiding…"
         try:
-            await self.till.services.api.transaction_delete(delete)
-        except errors.LoyaltyError as exc:
-            message, severity = explain(exc, write=True)
-            self.notify(message, severity=severity, timeout=15)  # type: ignore[arg-type]
-            return
+            problem = await self.till.void(delete)
         finally:
             self.till.write_in_flight = False
             self.till.busy = ""
+        if problem:
+            self.notify(problem, severity="warning", timeout=15)
+            return
         self.voided = True
         self.set_heading(f"Receipt — transaction {self.receipt.transaction_id} VOIDED")
         self.notify(f"Transaction {self.receipt.transaction_id} voided.")
