@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -56,3 +58,46 @@ def auth(**fields: str) -> dict[str, str]:
 
 def balance_of(info: Any, campaign_id: str) -> Decimal | None:
     return info.campaign(campaign_id).balance
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    import socket
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing listens on port {port}")
+
+
+@contextmanager
+def sandbox_server(db: Path, port: int, *args: str, data_dir: Path | None = None) -> Iterator[str]:
+    """``pos-tui sandbox`` in a child process on a loopback port; yields the API URL."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "POS_TUI_DATA_DIR": str(data_dir or db.parent / "server-data")}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pos_tui", "sandbox", "--port", str(port), "--db", str(db), *args],
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}/api.php"
+    finally:
+        child.terminate()
+        child.wait(timeout=10)

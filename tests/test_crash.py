@@ -17,8 +17,8 @@ from collections import Counter
 from pos_tui.sandbox.demo import GIFT, JANE
 
 from .conftest import ROOT
+from .sandbox_helpers import free_port
 from .test_journal_cli import pos, sandbox_server
-from .test_sandbox_server import free_port
 
 KILLS = 30
 

@@ -16,48 +16,24 @@ from pos_tui.sandbox.demo import ACCOUNT
 
 from .conftest import ROOT
 from .keyrings import MemoryKeyring
-from .test_sandbox_server import free_port
+from .sandbox_helpers import free_port, sandbox_server
 
 SECRET = ACCOUNT["secret"]
 
 
 @pytest.fixture
 def server(tmp_path):
-    port = free_port()
     log = tmp_path / "server" / "requests.jsonl"
     log.parent.mkdir()
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pos_tui",
-            "sandbox",
-            "--port",
-            str(port),
-            "--db",
-            str(tmp_path / "server" / "s.db"),
-            "--reset",
-            "--request-log",
-            str(log),
-            "--faults",
-            "",
-        ],
-        env={**os.environ, "POS_TUI_DATA_DIR": str(tmp_path / "server")},
-        stderr=subprocess.DEVNULL,
-    )
-    import socket
-    import time
-
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-        except OSError:
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}/api.php"
-    child.terminate()
-    child.wait(timeout=10)
+    with sandbox_server(
+        tmp_path / "server" / "s.db",
+        free_port(),
+        "--reset",
+        "--request-log",
+        str(log),
+        data_dir=tmp_path / "server",
+    ) as url:
+        yield url
 
 
 def cli(

@@ -5,49 +5,23 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from pos_tui.sandbox.demo import ACCOUNT, GIFT, JANE
 
 from .conftest import ROOT
-from .test_sandbox_server import free_port
+from .sandbox_helpers import free_port
+from .sandbox_helpers import sandbox_server as serve
 
 
 @contextmanager
-def sandbox_server(tmp_path: Path, port: int, faults: str = ""):
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pos_tui",
-            "sandbox",
-            "--port",
-            str(port),
-            "--db",
-            str(tmp_path / "s.db"),
-            "--faults",
-            faults,
-        ],
-        env={**os.environ, "POS_TUI_DATA_DIR": str(tmp_path / "server")},
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-        except OSError:
-            time.sleep(0.1)
-    try:
-        yield
-    finally:
-        child.terminate()
-        child.wait(timeout=10)
+def sandbox_server(tmp_path: Path, port: int, faults: str = "") -> Iterator[str]:
+    with serve(tmp_path / "s.db", port, "--faults", faults, data_dir=tmp_path / "server") as url:
+        yield url
 
 
 def pos(tmp_path: Path, port: int, *args: str) -> subprocess.CompletedProcess:

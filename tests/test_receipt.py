@@ -13,19 +13,39 @@ from .conftest import reference
 
 WHEN = datetime(2026, 11, 22, 14, 3)
 SHAPES = {  # fixture -> (call, kind hint, lines the receipt must show)
-    "transactions-1": ("record_activity", None, ["Purchase", "9.95 USD", "Promotion: Double Points", "x2",
-                                                 "Points earned", "1,990", "4,590 pts", "4.75 USD", "78,390 pts"]),
+    "transactions-1": (
+        "record_activity",
+        None,
+        [
+            "Purchase",
+            "9.95 USD",
+            "Promotion: Double Points",
+            "x2",
+            "Points earned",
+            "1,990",
+            "4,590 pts",
+            "4.75 USD",
+            "78,390 pts",
+        ],
+    ),
     "transactions-2": ("record_activity", None, ["Loaded", "9.95 USD", "48.75 USD", "413.50 USD"]),
-    "transactions-3": ("record_activity", None, ["Visit", "recorded", "Visits", "12", "Lifetime visits", "25"]),
+    "transactions-3": (
+        "record_activity",
+        None,
+        ["Visit", "recorded", "Visits", "12", "Lifetime visits", "25"],
+    ),
     "transactions-4": ("record_activity", None, ["Earned this visit", "4.50 USD", "22.50 USD", "45.00 USD"]),
     "transactions-5": ("record_activity", None, ["2 x Books", "Coffees & Teas", "6 / 43"]),
-    "transactions-7": ("redeem", None, ["Reward: Free Widget!", "-100 pts", "-150 pts", "Redeemed 9.90 USD",
-                                        "-1,990 pts", "4,590 pts"]),
+    "transactions-7": (
+        "redeem",
+        None,
+        ["Reward: Free Widget!", "-100 pts", "-150 pts", "Redeemed 9.90 USD", "-1,990 pts", "4,590 pts"],
+    ),
     "transactions-8": ("redeem", None, ["Spent", "14.95 USD", "40.75 USD"]),
     "transactions-9": ("redeem", None, ["Reward: Free Widget!", "-9 visits", "12"]),
     "transactions-10": ("redeem", "earned", ["Redeemed", "14.95 USD", "22.50 USD"]),
     "transactions-11": ("redeem", None, ["Free Books", "-10 bought", "Cakes & Cookies", "2 / 12"]),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("width", WIDTHS)

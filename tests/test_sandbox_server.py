@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 import uuid
@@ -23,55 +18,17 @@ from pos_tui.api.calls import decode
 from pos_tui.api.client import Credentials, LoyaltyClient
 from pos_tui.sandbox.faults import FaultSpecError, parse
 
-from .sandbox_helpers import ACCOUNT, GIFT, JANE, SHOPPER, client, make_sandbox
+from .sandbox_helpers import ACCOUNT, GIFT, JANE, SHOPPER, client, free_port, make_sandbox, sandbox_server
 
 JANE_REF = rq.CustomerRef(code=JANE["code"])
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def server(tmp_path):
-    """``pos-tui sandbox`` in a child process on a loopback port."""
-    port = free_port()
+    """``pos-tui sandbox`` in a child process on a loopback port, with a request log."""
     log = tmp_path / "requests.jsonl"
-    env = {**os.environ, "POS_TUI_DATA_DIR": str(tmp_path / "data")}
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pos_tui",
-            "sandbox",
-            "--port",
-            str(port),
-            "--db",
-            str(tmp_path / "s.db"),
-            "--reset",
-            "--request-log",
-            str(log),
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}/api.php"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        child.kill()
-        pytest.fail("the sandbox did not start: " + child.stderr.read().decode())
-    yield url, log
-    child.terminate()
-    child.wait(timeout=10)
+    with sandbox_server(tmp_path / "s.db", free_port(), "--reset", "--request-log", str(log)) as url:
+        yield url, log
 
 
 def php_post(url: str, fields: dict[str, str]) -> bytes:

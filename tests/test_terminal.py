@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -130,31 +131,11 @@ def test_typing_by_hand_and_the_numeric_keypad_earn(till):
 
 def test_the_live_till_against_a_sandbox_server_on_loopback(tmp_path):
     """``pos-tui`` with the account in POS_TUI_* variables, talking HTTP to ``pos-tui sandbox``."""
-    import socket as sockets
+    from .sandbox_helpers import free_port, sandbox_server
 
-    with sockets.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    base = {
-        **os.environ,
-        "POS_TUI_DATA_DIR": str(tmp_path / "data"),
-        "POS_TUI_CONFIG": str(tmp_path / "c.toml"),
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pos_tui",
-            "sandbox",
-            "--port",
-            str(port),
-            "--db",
-            str(tmp_path / "s.db"),
-            "--reset",
-        ],
-        env=base,
-        stderr=subprocess.DEVNULL,
-    )
+    port = free_port()
+    stack = ExitStack()
+    stack.enter_context(sandbox_server(tmp_path / "s.db", port, "--reset", data_dir=tmp_path / "data"))
     socket_path = tmp_path / "tmux.sock"
     try:
         env = {
@@ -204,5 +185,4 @@ def test_the_live_till_against_a_sandbox_server_on_loopback(tmp_path):
         assert "1959caadac9b13dcb3" not in log and "call=customer_info customer=…1212" in log
     finally:
         subprocess.run(["tmux", "-S", str(socket_path), "kill-server"], capture_output=True, timeout=30)
-        server.terminate()
-        server.wait(timeout=10)
+        stack.close()

@@ -272,11 +272,13 @@ class PosApp(App[None]):
 
     # Writes -------------------------------------------------------------------------------------
 
-    async def write(self, request: Any) -> WriteResult:
+    async def write(self, request: Any, label: str = "Recording…") -> WriteResult:
         """Send an earn or a redemption through the journal and say what happened, plainly."""
         from ..journal import CONFIRMED, NOT_SENT, QUEUED, REFUSED, CardBlocked
 
         writer = self.services.writer
+        self.write_in_flight = True
+        self.busy = label
         try:
             outcome = await writer.submit(request)
         except CardBlocked:
@@ -288,6 +290,8 @@ class PosApp(App[None]):
                 )
             )
         finally:
+            self.write_in_flight = False
+            self.busy = ""
             self.count_pending()
         entry = outcome.entry
         if entry.state == CONFIRMED:

@@ -275,13 +275,10 @@ class EarnScreen(TillScreen):
         self.till.run_worker(self._send(request), group="write", exit_on_error=False)
 
     async def _send(self, request: rq._Earn) -> None:
-        self.till.busy = "Recording…"
         try:
             result = await self.till.write(request)
         finally:
             self.sending = False
-            self.till.write_in_flight = False
-            self.till.busy = ""
         finish(self, request, result, self.customer)
 
     def action_cancel(self) -> None:

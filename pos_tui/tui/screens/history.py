@@ -107,16 +107,10 @@ class HistoryScreen(TillScreen):
         )
         if not await self.app.push_screen_wait(ConfirmScreen("Void this transaction?", details)):
             return
-        self.till.write_in_flight = True
-        self.till.busy = "Voiding…"
         delete = rq.TransactionDelete(
             campaign_id=self.campaign.id, code=self.info.customer.code, transaction_id=row.transaction_id
         )
-        try:
-            problem = await self.till.void(delete)
-        finally:
-            self.till.write_in_flight = False
-            self.till.busy = ""
+        problem = await self.till.void(delete)
         if problem:
             self.notify(problem, severity="warning", timeout=15)
             return

@@ -113,13 +113,7 @@ class ReceiptScreen(TillScreen):
         delete = rq.TransactionDelete(
             campaign_id=self.receipt.campaign.id, code=code, transaction_id=self.receipt.transaction_id
         )
-        self.till.write_in_flight = True
-        self.till.busy = "Voiding…"
-        try:
-            problem = await self.till.void(delete)
-        finally:
-            self.till.write_in_flight = False
-            self.till.busy = ""
+        problem = await self.till.void(delete)
         if problem:
             self.notify(problem, severity="warning", timeout=15)
             return

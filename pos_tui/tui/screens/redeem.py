@@ -211,28 +211,28 @@ class RedeemScreen(TillScreen):
         self.till.run_worker(self._send(request), group="write", exit_on_error=False)
 
     async def _send(self, request: Any) -> None:
-        api = self.till.services.api
-        writing = False
         try:
             self.till.busy = "Checking the balance…"
-            fresh = await api.customer_info(code=self.info.customer.code, campaign_id=request.campaign_id)
+            try:
+                fresh = await self.till.services.api.customer_info(
+                    code=self.info.customer.code, campaign_id=request.campaign_id
+                )
+            except errors.LoyaltyError as exc:  # a read: nothing was sent yet
+                message, severity = explain(exc)
+                self.show_error(message)
+                self.notify(message, severity=severity, timeout=15)  # type: ignore[arg-type]
+                return
+            finally:
+                self.till.busy = ""
             problem = _shortfall(fresh.campaign(request.campaign_id), request, self.campaign)
             if problem:
                 self.info = fresh if len(fresh.campaigns) == len(self.info.campaigns) else self.info
                 self.show_error(problem)
                 return
-            self.till.busy = "Redeeming…"
-            writing = True
-            result = await self.till.write(request)
-        except errors.LoyaltyError as exc:
-            message, severity = explain(exc, write=writing)
-            self.show_error(message)
-            self.notify(message, severity=severity, timeout=15)  # type: ignore[arg-type]
-            return
+            result = await self.till.write(request, label="Redeeming…")
         finally:
             self.sending = False
             self.till.write_in_flight = False
-            self.till.busy = ""
         finish(self, request, result, request.customer)
 
     def action_cancel(self) -> None:
