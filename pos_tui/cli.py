@@ -156,7 +156,7 @@ async def _call(name: str, fields: dict[str, str], kind: str | None) -> int:
     except SettingsError as exc:
         raise _settings_error(exc) from None
     async with client:
-        if name in ("record_activity", "redeem"):
+        if name in ("record_activity", "redeem", "batch_transactions"):
             return await _journaled_write(client, name, fields, kind)
         try:
             result = await client.call(name, fields, hint=kind)
@@ -342,10 +342,16 @@ async def _journaled_write(client: Any, name: str, fields: dict[str, str], kind:
     from pydantic import ValidationError
 
     from .api import errors
-    from .api.requests import request_from_fields
+    from .api.requests import batch_from_fields, request_from_fields
     from .journal import CONFIRMED, NOT_SENT, QUEUED, REFUSED, CardBlocked, Journal, JournaledWriter
     from .paths import data_dir
 
+    wanted = fields.get("campaign_id", "")
+    if name == "batch_transactions" and kind is None:  # the first row's campaign tells the kind
+        line = next((x for x in fields.get("Visits_Data", "").splitlines() if x.strip()), "")
+        headers = [fields.get(f"visits_header_{n}", "") for n in range(1, 100)]
+        sep = {"pipe": "|", "comma": ",", "tab": "\t"}.get(fields.get("delimiter", ""), "|")
+        wanted = dict(zip(headers, line.strip().split(sep), strict=False)).get("campaign_id", "")
     if kind is None:
         try:
             campaigns = (await client.campaigns_list()).campaigns
@@ -353,25 +359,25 @@ async def _journaled_write(client: Any, name: str, fields: dict[str, str], kind:
             raise CommandError(
                 f"cannot tell the campaign's kind ({exc}); give --kind", EXIT_UNREACHABLE
             ) from None
-        kind = next((c.type for c in campaigns if c.id == fields.get("campaign_id")), None)
+        kind = next((c.type for c in campaigns if c.id == wanted), None)
         if kind is None:
-            raise CommandError(
-                f"unknown campaign_id {fields.get('campaign_id', '')!r}; give --kind", EXIT_USAGE
-            )
+            raise CommandError(f"unknown campaign_id {wanted!r}; give --kind", EXIT_USAGE)
     try:
-        request = request_from_fields(name, kind, fields)
+        if name == "batch_transactions":
+            request: Any = batch_from_fields(kind, fields)
+        else:
+            request = request_from_fields(name, kind, fields)
     except ValidationError as exc:
-        first = exc.errors(include_url=False, include_input=False)[0]
-        raise CommandError(
-            f"invalid {'.'.join(map(str, first['loc']))}: {first['msg']}", EXIT_USAGE
-        ) from None
+        problem = exc.errors(include_url=False, include_input=False)[0]
+        where = ".".join(map(str, problem["loc"]))
+        raise CommandError(f"invalid {where}: {problem['msg']}", EXIT_USAGE) from None
     except ValueError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from None
     journal = Journal(data_dir() / "journal.db")
     try:
         writer = JournaledWriter(client, journal)
         await writer.replay()  # whatever a crash left in flight is settled first
-        outcome = await writer.submit(request)
+        outcome = await (writer.batch(request) if name == "batch_transactions" else writer.submit(request))
     except CardBlocked as exc:
         raise CommandError(f"{exc}; run 'pos-tui journal replay'", EXIT_UNKNOWN) from None
     finally:

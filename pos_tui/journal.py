@@ -69,6 +69,7 @@ _REQUESTS: dict[str, TypeAdapter[Any]] = {
     "record_activity": TypeAdapter(rq.Earn),
     "redeem": TypeAdapter(rq.Redemption),
     "transaction_delete": TypeAdapter(rq.TransactionDelete),
+    "batch_transactions": TypeAdapter(rq.Batch),
 }
 
 
@@ -103,7 +104,16 @@ def tag(ref: str) -> str:
 
 
 def with_reference(request: Any, ref: str) -> Any:
-    """The request with the journal reference appended to its ``authorization`` text."""
+    """The request with the journal reference appended to its ``authorization`` text (a batch:
+    each row's, as ``<ref>-<row>``)."""
+    if isinstance(request, rq.Batch):
+        rows = tuple(
+            row.model_copy(
+                update={"authorization": f"{row.authorization.strip()} {tag(f'{ref}-{n}')}".strip()}
+            )
+            for n, row in enumerate(request.rows, start=1)
+        )
+        return request.model_copy(update={"rows": rows})
     note = request.authorization.strip()
     return request.model_copy(update={"authorization": f"{note} {tag(ref)}".strip()})
 
@@ -282,6 +292,12 @@ class JournaledWriter:
             entry = await asyncio.to_thread(self.journal.add, "transaction_delete", card, delete)
             return await self._send(entry)
 
+    async def batch(self, batch: rq.Batch) -> Outcome:
+        """Journal and send a ``batch_transactions`` (one batch in flight; never queued)."""
+        async with self._lock("batch"):
+            entry = await asyncio.to_thread(self.journal.add, "batch_transactions", "batch", batch)
+            return await self._send(entry)
+
     async def flush_queue(self) -> bool:
         """Send queued earns in order; stop at the first that still cannot be sent. True when empty."""
         for entry in self.journal.entries(states=(QUEUED,)):
@@ -299,6 +315,7 @@ class JournaledWriter:
             "redeem": self.api.redeem,
             "record_activity": self.api.record_activity,
             "transaction_delete": self.api.transaction_delete,
+            "batch_transactions": self.api.batch_transactions,
         }[entry.call]
         for attempt in range(self.not_sent_retries + 1):
             await asyncio.to_thread(self.journal.bump_attempts, entry.ref)
@@ -320,6 +337,11 @@ class JournaledWriter:
             except (errors.OutcomeUnknownError, errors.BadResponseError) as exc:
                 await asyncio.to_thread(self.journal.set_state, entry.ref, UNKNOWN, error=str(exc))
                 return await self.reconcile(self.journal.get(entry.ref), sends_left=sends_left - 1)
+            if entry.call == "batch_transactions":
+                done = await asyncio.to_thread(
+                    self.journal.set_state, entry.ref, CONFIRMED, response=response.wire(), error=""
+                )
+                return Outcome(done)
             if deleting:
                 done = await asyncio.to_thread(
                     self.journal.set_state,
@@ -380,7 +402,34 @@ class JournaledWriter:
     async def _look(self, request: Any, entry: Entry) -> tuple[str | None, bool]:
         if entry.call == "transaction_delete":
             return await self._look_void(request)
+        if entry.call == "batch_transactions":
+            return await self._look_batch(request, entry)
         return await self._look_write(request, entry)
+
+    async def _look_batch(self, batch: rq.Batch, entry: Entry) -> tuple[str | None, bool]:
+        """All rows found: applied. None found and every history complete: provably absent.
+        Anything else (some rows found, a history too long): undecidable."""
+        found = complete = 0
+        for n, row in enumerate(batch.rows, start=1):
+            history = None
+            for who in ({"code": row.code}, {"card_number": row.code}):  # the code may be a card number
+                try:
+                    history = await self.api.customer_balance(
+                        campaign_id=row.campaign_id, transactions_number=HISTORY_DEPTH, **who
+                    )
+                    break
+                except errors.NoMatchError:
+                    continue
+            if history is None:  # no such customer: this row never landed
+                complete += 1
+                continue
+            if any(tag(f"{entry.ref}-{n}") in line.description for line in history.transactions):
+                found += 1
+            elif len(history.transactions) < HISTORY_DEPTH:
+                complete += 1
+        if found == len(batch.rows):
+            return "batch", True
+        return None, found == 0 and complete == len(batch.rows)
 
     async def _look_void(self, delete: rq.TransactionDelete) -> tuple[str | None, bool]:
         """A void is applied when its transaction is gone from the history; present, it is not."""

@@ -13,7 +13,7 @@ from decimal import Decimal
 from .api.models import receipts as r
 
 WIDTHS = (32, 42, 48)
-_JOURNAL_TAG = re.compile(r"\s*\[pos:\w+\]")
+_JOURNAL_TAG = re.compile(r"\s*\[pos:[\w-]+\]")
 TRAINING_MARK = "TRAINING — NOT A RECEIPT"
 KIND_TITLES = {
     "points": "Points",

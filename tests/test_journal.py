@@ -29,14 +29,14 @@ from .sandbox_helpers import client, make_sandbox
 FAULTS = (
     "record_activity:before_commit=0.08,record_activity:after_commit=0.08,record_activity:http502=0.08,"
     "record_activity:truncate=0.08,redeem:after_commit=0.1,redeem:truncate=0.1,redeem:before_commit=0.1,"
-    "customer_balance:http502=0.1"
-)
+    "redeem:delay=0.2,customer_balance:http502=0.1"
+)  # every redemption is answered 0.2 s after its commit, past the client's 0.1 s read timeout
 
 
 def ledger_refs(sandbox) -> Counter[str]:
     with sandbox.ledger.read() as conn:
         rows = conn.execute("SELECT description FROM transactions WHERE deleted = 0").fetchall()
-    return Counter(m for row in rows for m in re.findall(r"\[pos:(\w+)\]", row["description"]))
+    return Counter(m for row in rows for m in re.findall(r"\[pos:([\w-]+)\]", row["description"]))
 
 
 def requests(n: int) -> list:
@@ -62,7 +62,7 @@ async def test_hundreds_of_writes_through_faults_lose_nothing_and_double_nothing
     journal = Journal(tmp_path / "journal.db")
     blocked = 0
     plan = sandbox.faults
-    async with client(sandbox) as api:
+    async with client(sandbox, timeout=httpx.Timeout(5.0, read=0.1)) as api:
         writer = JournaledWriter(api, journal, grace=0.01)
         for request in requests(300):
             try:
@@ -256,3 +256,40 @@ async def test_voids_go_through_the_journal(tmp_path):
         assert journal.get(dropped.entry.ref).state == CONFIRMED
         info = await api.customer_info(code=JANE["code"])
     assert info.campaign(GIFT).balance == Decimal("55.70")  # both loads voided, nothing else touched
+
+
+async def test_batches_go_through_the_journal(tmp_path):
+    sandbox = make_sandbox(tmp_path)
+    journal = Journal(tmp_path / "journal.db")
+
+    def batch(amount: str) -> rq.Batch:
+        return rq.Batch(
+            kind="giftcard",
+            rows=(
+                rq.BatchRow(campaign_id=GIFT, code=JANE["code"], amount=amount, authorization="batch row"),
+                rq.BatchRow(
+                    campaign_id=GIFT, code="BATCH-CARD", amount=amount
+                ),  # a new card: created by the batch
+            ),
+        )
+
+    async with client(sandbox) as api:
+        writer = JournaledWriter(api, journal, grace=0.01)
+        sandbox.faults = FaultPlan("batch_transactions:after_commit=1")
+        lost = await writer.batch(batch("2"))
+        assert lost.entry.state == CONFIRMED  # every row found by its reference
+        sandbox.faults = FaultPlan("batch_transactions:before_commit=1")
+        dropped = await writer.batch(batch("3"))
+        assert dropped.entry.state == UNKNOWN  # every send dropped, the sends of this round used up
+        with pytest.raises(CardBlocked):
+            await writer.batch(batch("4"))
+        sandbox.faults = FaultPlan()
+        await writer.replay()
+        assert journal.get(dropped.entry.ref).state == CONFIRMED
+        jane = await api.customer_info(code=JANE["code"])
+        card = await api.customer_info(card_number="BATCH-CARD")
+    assert jane.campaign(GIFT).balance == Decimal("55.70") + 2 + 3  # each batch applied once
+    assert card.campaign(GIFT).balance == Decimal(5)
+    refs = ledger_refs(sandbox)
+    assert sorted(refs) == sorted(f"{e.ref}-{n}" for e in (lost.entry, dropped.entry) for n in (1, 2))
+    assert set(refs.values()) == {1}

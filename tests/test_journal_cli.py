@@ -117,3 +117,33 @@ def test_offline_earn_exits_4_and_is_sent_on_replay(tmp_path):
         assert [e["state"] for e in entries(tmp_path, port)] == ["confirmed", "not_sent"]
         info = pos(tmp_path, port, "call", "customer_info", f"code={JANE['code']}", f"campaign_id={GIFT}")
         assert json.loads(info.stdout)["campaigns"][0]["balance"] == "62.70"
+
+
+def test_a_batch_through_the_journal(tmp_path):
+    """The reference's batch example (its campaign mapped to the demo's), answer dropped after commit."""
+    from pos_tui.sandbox.demo import WIDGETS
+
+    port = free_port()
+    data = "\n".join(
+        f"{WIDGETS}|{JANE['code']}|N|{amount}|2010-03-15|API test import {n}"
+        for n, amount in enumerate(["14,95", "50", "34.67", "0,50", ".75", "2.00"], start=1)
+    )
+    fields = [
+        "delimiter=pipe",
+        "apply_ratio=yes",
+        "visits_header_1=campaign_id",
+        "visits_header_2=code",
+        "visits_header_3=redeemed",
+        "visits_header_4=amount",
+        "visits_header_5=date",
+        "visits_header_6=authorization",
+        f"Visits_Data={data}\n{WIDGETS}|{JANE['code']}|Y|678|2010-03-15|redeem",
+    ]
+    with sandbox_server(tmp_path, port, "batch_transactions:after_commit=1"):
+        done = pos(tmp_path, port, "call", "batch_transactions", *fields)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["reconciled"] is True
+        info = pos(tmp_path, port, "call", "customer_info", f"code={JANE['code']}", f"campaign_id={WIDGETS}")
+        # 4690 + (14.95 + 50 + 34.67 + 0.50 + 0.75 + 2.00) x 100 points - 1000 for reward 678, once
+        assert json.loads(info.stdout)["campaigns"][0]["balance"] == str(4690 + 10287 - 1000)
+    assert [e["state"] for e in entries(tmp_path, port)] == ["confirmed"]

@@ -405,3 +405,51 @@ def request_from_fields(call: str, kind: str, fields: dict[str, str]) -> Any:
     if kind == "buyx":
         return BuyXRedeem(**common, item=choice)
     return EventsRedeem(**common, reward_id=choice)
+
+
+def batch_from_fields(kind: str, fields: dict[str, str]) -> Batch:
+    """The typed batch that raw ``batch_transactions`` fields describe (headers, delimiter, rows)."""
+    name = fields.get("delimiter", "").strip().lower()
+    if name not in DELIMITERS:
+        raise ValueError("delimiter must be pipe, comma or tab")
+    headers = [fields[f"visits_header_{n}"].strip() for n in range(1, 100) if f"visits_header_{n}" in fields]
+    rows = []
+    for number, line in enumerate(
+        filter(None, (x.strip() for x in fields.get("Visits_Data", "").splitlines())), 1
+    ):
+        cells = {
+            h: v.strip() for h, v in zip(headers, line.split(DELIMITERS[name]), strict=False) if h != "none"
+        }
+        unknown = (
+            set(cells)
+            - set(BatchRow.model_fields)
+            - {"redeemed", "promo_id"}
+            - {h for h in cells if h.startswith("custom_field_")}
+        )
+        if unknown:
+            raise ValueError(f"line {number}: column {sorted(unknown)[0]!r} is not a batch column")
+        date_text = cells.get("date", "")
+        rows.append(
+            BatchRow(
+                campaign_id=cells.get("campaign_id", ""),
+                code=cells.get("code", ""),
+                redeemed=cells.get("redeemed", "N").upper() == "Y",
+                amount=cells.get("amount") or None,
+                date=None if date_text.lower() in ("", "none") else date_text,
+                authorization=cells.get("authorization", ""),
+                service_product=cells.get("service_product", ""),
+                promo_ids=tuple(p for p in cells.get("promo_id", "").split(",") if p),
+                custom_fields={
+                    int(k.rsplit("_", 1)[1]): v for k, v in cells.items() if k.startswith("custom_field_")
+                },
+            )
+        )
+    ratio = fields.get("apply_ratio", "").strip().lower()
+    return Batch(
+        kind=kind,
+        rows=tuple(rows),
+        delimiter=name,  # type: ignore[arg-type]
+        apply_ratio=None if not ratio else ratio == "yes",
+        allow_undo=fields.get("allow-undo") == "yes",
+        send_transaction_email=fields.get("send_transaction_email", "").upper() == "Y",
+    )
