@@ -338,28 +338,21 @@ def _coalition(conn: sqlite3.Connection, today: date) -> None:
         country="CA",
     )
     acme, widgets, gift = "0123456123456789", "1234567890120000", "0123456123450000"
-    _insert(
-        conn,
-        "campaigns",
-        id=acme,
-        account_id=COALITION["id"],
-        name="ACME Rewards",
-        type="points",
-        currency="USD",
-        points_ratio="100",
-        reward_ratio="150",
-    )
-    _insert(
-        conn,
-        "campaigns",
-        id=widgets,
-        account_id=COALITION["id"],
-        name="Widget Rewards",
-        type="points",
-        currency="USD",
-        points_ratio="100",
-        reward_ratio="150",
-    )
+    for campaign_id, name in (
+        (acme, "ACME Rewards"),
+        (widgets, "Widget Rewards"),
+    ):  # two stores, one coalition
+        _insert(
+            conn,
+            "campaigns",
+            id=campaign_id,
+            account_id=COALITION["id"],
+            name=name,
+            type="points",
+            currency="USD",
+            points_ratio="100",
+            reward_ratio="150",
+        )
     _insert(
         conn,
         "campaigns",

@@ -76,21 +76,28 @@ def _customers_all(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str
             "last_name": r["last_name"],
             "phone": r["phone"],
             "email": r["email"],
-            "address1": r["street1"],
-            "address2": r["street2"],
-            "city": r["city"],
-            "state": r["state"],
-            "zip": r["postal_code"],
-            "country": r["country"],
-            "custom1": r["custom_field"],
-            "custom_date": r["custom_date"],
-            "customer_username": r["customer_username"],
+            **_address(r),
             "customer_code": r["code"],
             "card_number": r["card_number"],
         }
         for r in rows
     ]
     return {"customers": Items("customer", customers, inline=True), "last": str(newest["id"] or 0)}
+
+
+def _address(r: sqlite3.Row) -> dict[str, str]:
+    """The columns both customer reports share, in the reference's order and names."""
+    return {
+        "address1": r["street1"],
+        "address2": r["street2"],
+        "city": r["city"],
+        "state": r["state"],
+        "zip": r["postal_code"],
+        "country": r["country"],
+        "custom1": r["custom_field"],
+        "custom_date": r["custom_date"],
+        "customer_username": r["customer_username"],
+    }
 
 
 def _customers_balances(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str]) -> dict:
@@ -140,15 +147,7 @@ def _customers_balances(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dic
                 "last_name": r["last_name"],
                 "email": r["email"],
                 "phone": r["phone"],
-                "address1": r["street1"],
-                "address2": r["street2"],
-                "city": r["city"],
-                "state": r["state"],
-                "zip": r["postal_code"],
-                "country": r["country"],
-                "custom1": r["custom_field"],
-                "custom_date": r["custom_date"],
-                "customer_username": r["customer_username"],
+                **_address(r),
                 "record_timestamp": r["created"],
                 "earned": fmt(earned),
                 "redeemed": fmt(redeemed),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -13,6 +14,15 @@ from ..widgets import BusyLine, PendingBadge, TrainingBanner
 
 if TYPE_CHECKING:
     from ..app import PosApp
+
+
+def first_problem(exc: ValidationError) -> str:
+    """A request model's first validation error, as the cashier reads it."""
+    error = exc.errors(include_url=False, include_input=False)[0]
+    field = str(error["loc"][0]) if error["loc"] else ""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    names = {"amount": "Amount", "quantity": "Quantity", "customer": "Customer"}
+    return f"{names.get(field, field.capitalize())}: {message}" if field else message
 
 
 class TillScreen(Screen[Any]):
@@ -57,3 +67,35 @@ class TillScreen(Screen[Any]):
 
     def set_heading(self, text: str) -> None:
         self.query_one("#title", Static).update(text)
+
+
+class WriteScreen(TillScreen):
+    """A form that sends one write: ``build()`` makes the request, ``_send()`` sends it in a worker
+    on the app (leaving the screen never cancels it); one submit at a time."""
+
+    sending = False
+
+    def build(self) -> Any:
+        raise NotImplementedError
+
+    async def _send(self, request: Any) -> None:
+        raise NotImplementedError
+
+    def show_error(self, text: str) -> None:
+        self.query_one("#error", Static).update(text)
+
+    def action_confirm(self) -> None:
+        if self.sending:
+            return  # one submit per action
+        try:
+            request = self.build()
+        except ValidationError as exc:
+            self.show_error(first_problem(exc))
+            return
+        except ValueError as exc:
+            self.show_error(str(exc))
+            return
+        self.sending = True
+        self.till.write_in_flight = True
+        self.show_error("")
+        self.till.run_worker(self._send(request), group="write", exit_on_error=False)

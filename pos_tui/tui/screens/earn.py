@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import ValidationError
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,7 +16,7 @@ from ...api import models as m
 from ...api import requests as rq
 from ..widgets import Field
 from ..wording import explain
-from .base import TillScreen
+from .base import WriteScreen
 
 if TYPE_CHECKING:
     from ..app import PosApp
@@ -45,7 +44,7 @@ def open_earn(
     app.push_screen(EarnScreen(ref, name, preferred=preferred, info=info))
 
 
-class EarnScreen(TillScreen):
+class EarnScreen(WriteScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f10", "confirm", "Confirm (Enter)"),
         Binding("escape", "cancel", "Cancel"),
@@ -58,7 +57,6 @@ class EarnScreen(TillScreen):
         self.preferred = preferred
         self.info: m.CustomerInfo | None = info
         self.campaigns: list[m.CampaignSummary] = []
-        self.sending = False
 
     def holds_card(self, number: str) -> bool:
         card = self.info.customer.card_number if self.info is not None else self.customer.card_number
@@ -215,9 +213,6 @@ class EarnScreen(TillScreen):
         if options:
             items.highlighted = 0
 
-    def show_error(self, text: str) -> None:
-        self.query_one("#error", Static).update(text)
-
     @on(Input.Submitted)
     def submitted(self) -> None:
         self.action_confirm()
@@ -258,22 +253,6 @@ class EarnScreen(TillScreen):
             return rq.EarnedEarn(**common)
         raise ValueError(f"Campaigns of kind '{kind}' cannot be used from this till.")
 
-    def action_confirm(self) -> None:
-        if self.sending:
-            return  # one submit per action
-        try:
-            request = self.build()
-        except ValidationError as exc:
-            self.show_error(_first_problem(exc))
-            return
-        except ValueError as exc:
-            self.show_error(str(exc))
-            return
-        self.sending = True
-        self.till.write_in_flight = True
-        self.show_error("")
-        self.till.run_worker(self._send(request), group="write", exit_on_error=False)
-
     async def _send(self, request: rq._Earn) -> None:
         try:
             result = await self.till.write(request)
@@ -288,7 +267,7 @@ class EarnScreen(TillScreen):
         self.app.pop_screen()
 
 
-def finish(screen: TillScreen, request: Any, result: Any, customer: rq.CustomerRef) -> None:
+def finish(screen: WriteScreen, request: Any, result: Any, customer: rq.CustomerRef) -> None:
     """After a write: its receipt; or, confirmed without one (settled by reading), back to the
     customer; or the reason, with the form kept."""
     from .receipt import ReceiptScreen
@@ -303,13 +282,5 @@ def finish(screen: TillScreen, request: Any, result: Any, customer: rq.CustomerR
         )
         screen.app.pop_screen()
     else:
-        screen.show_error(result.message)  # type: ignore[attr-defined]
+        screen.show_error(result.message)
         screen.notify(result.message, severity="warning", timeout=15)
-
-
-def _first_problem(exc: ValidationError) -> str:
-    error = exc.errors(include_url=False, include_input=False)[0]
-    field = str(error["loc"][0]) if error["loc"] else ""
-    message = str(error["msg"]).removeprefix("Value error, ")
-    names = {"amount": "Amount", "quantity": "Quantity", "customer": "Customer"}
-    return f"{names.get(field, field.capitalize())}: {message}" if field else message

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -20,11 +19,11 @@ from ...present import affordable, balance_text
 from ...receipt import amount
 from ..widgets import Field
 from ..wording import explain
-from .base import TillScreen
-from .earn import _first_problem, finish
+from .base import WriteScreen
+from .earn import finish
 
 
-class RedeemScreen(TillScreen):
+class RedeemScreen(WriteScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f10", "confirm", "Confirm (Enter)"),
         Binding("escape", "cancel", "Cancel"),
@@ -34,7 +33,6 @@ class RedeemScreen(TillScreen):
         super().__init__()
         self.info = info
         self.preferred = preferred
-        self.sending = False
 
     def holds_card(self, number: str) -> bool:
         return number == self.info.customer.card_number
@@ -148,9 +146,6 @@ class RedeemScreen(TillScreen):
         need = f"{amount(reward.cost)} {unit}"
         return f"{reward.description} — {need}" + ("" if ready else "  (not enough balance)")
 
-    def show_error(self, text: str) -> None:
-        self.query_one("#error", Static).update(text)
-
     @on(Input.Submitted)
     @on(OptionList.OptionSelected, "#rewards")
     def submitted(self) -> None:
@@ -193,22 +188,6 @@ class RedeemScreen(TillScreen):
         if c.type == "events":
             return rq.EventsRedeem(**common, reward_id=chosen)
         raise ValueError(f"Campaigns of kind '{c.type}' cannot be redeemed from this till.")
-
-    def action_confirm(self) -> None:
-        if self.sending:
-            return
-        try:
-            request = self.build()
-        except ValidationError as exc:
-            self.show_error(_first_problem(exc))
-            return
-        except ValueError as exc:
-            self.show_error(str(exc))
-            return
-        self.sending = True
-        self.till.write_in_flight = True
-        self.show_error("")
-        self.till.run_worker(self._send(request), group="write", exit_on_error=False)
 
     async def _send(self, request: Any) -> None:
         try:
