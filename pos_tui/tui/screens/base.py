@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -13,6 +12,8 @@ from textual.widgets import Footer, Static
 from ..widgets import BusyLine, PendingBadge, TrainingBanner
 
 if TYPE_CHECKING:
+    from pydantic import ValidationError
+
     from ..app import PosApp
 
 
@@ -85,6 +86,8 @@ class WriteScreen(TillScreen):
         self.query_one("#error", Static).update(text)
 
     def action_confirm(self) -> None:
+        from pydantic import ValidationError  # not at import: the first screen stays light
+
         if self.sending:
             return  # one submit per action
         try:
