@@ -83,12 +83,12 @@ class WedgeBuffer:
     longer than ``max_gap``). A terminator (Enter, Tab, CR, LF) ends a scan when the run has at
     least ``min_length`` characters and its *median* gap is at most ``gap``: a reader's keys come
     microseconds apart, and one stall (a busy machine) does not split its burst; a person's come
-    tens of milliseconds apart. Two slow gaps in a row show a person: the keys are released at
-    once. ``flush`` releases keys that nothing followed within ``max_gap``.
+    tens of milliseconds apart. Two gaps over ``2 * gap`` in a row show a person: the keys are
+    released at once. ``flush`` releases keys that nothing followed within ``max_gap``.
     """
 
     gap: float = 0.03
-    max_gap: float = 0.12
+    max_gap: float = 0.25  # a loaded 2-core till stalled a reader's burst for 100 ms and more
     min_length: int = 4
     held: list[Held] = field(default_factory=list)
     last_scan_end: float = -1.0
@@ -113,7 +113,8 @@ class WedgeBuffer:
         if key.character is not None and key.character.isprintable() and len(key.character) == 1:
             self.held.append(key)
             times = [h.time for h in self.held[-3:]]
-            if len(times) == 3 and times[1] - times[0] > self.gap and times[2] - times[1] > self.gap:
+            slow = 2 * self.gap  # a person: tens of milliseconds a key, twice running
+            if len(times) == 3 and times[1] - times[0] > slow and times[2] - times[1] > slow:
                 released += self.held  # a person typing
                 self.held = []
             return released, None
