@@ -68,9 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("logout", help="remove the stored credentials")
     commands.add_parser("config", help="show the effective settings, where each comes from, and the paths")
 
-    journal = commands.add_parser("journal", help="the write journal: list entries, or replay what is open")
-    journal.add_argument("action", nargs="?", choices=["list", "replay"], default="list")
-    journal.add_argument("--json", action="store_true", help="one JSON object per entry")
+    from .cli_journal import add_parser as add_journal_parser
+
+    add_journal_parser(commands)
 
     sandbox = commands.add_parser("sandbox", help="serve the sandbox API over HTTP (training rooms, tests)")
     sandbox.add_argument("--host", default="127.0.0.1")
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         handler = _COMMANDS[args.command]
         return handler(args)
     except CommandError as exc:
-        print(f"pos-tui: {exc}", file=sys.stderr)
+        print(f"pos-tui: {_printable(str(exc))}", file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
         return 130
@@ -123,7 +123,7 @@ def cmd_decode(args: argparse.Namespace) -> int:
         result = decode(spec, body, hint=args.kind)
     except BadResponseError as exc:
         raise CommandError(f"not an API response: {exc}", EXIT_REFUSED) from None
-    _print_json(result.wire())
+    print_json(result.wire())
     return EXIT_OK
 
 
@@ -156,8 +156,10 @@ async def _call(name: str, fields: dict[str, str], kind: str | None) -> int:
     except SettingsError as exc:
         raise _settings_error(exc) from None
     async with client:
-        if name in ("record_activity", "redeem", "batch_transactions"):
-            return await _journaled_write(client, name, fields, kind)
+        from .cli_journal import WRITES, journaled_write
+
+        if name in WRITES:
+            return await journaled_write(client, settings, name, fields, kind)
         try:
             result = await client.call(name, fields, hint=kind)
         except (errors.ApiError, errors.NoMatchError, errors.HTTPStatusRefusal) as exc:
@@ -168,7 +170,7 @@ async def _call(name: str, fields: dict[str, str], kind: str | None) -> int:
             raise CommandError(str(exc), EXIT_UNREACHABLE) from None
         except (errors.NotSentError, errors.BadResponseError) as exc:
             raise CommandError(str(exc), EXIT_UNREACHABLE) from None
-    _print_json(result.wire())
+    print_json(result.wire())
     return EXIT_OK
 
 
@@ -337,122 +339,10 @@ def _run_till(factory: Any, *, training: bool) -> int:
     return app.return_code or EXIT_OK
 
 
-async def _journaled_write(client: Any, name: str, fields: dict[str, str], kind: str | None) -> int:
-    """A write through the journal: 0 confirmed, 1 refused, 3 outcome unknown, 5 not sent."""
-    from pydantic import ValidationError
-
-    from .api import errors
-    from .api.requests import batch_from_fields, request_from_fields
-    from .journal import CONFIRMED, NOT_SENT, QUEUED, REFUSED, CardBlocked, Journal, JournaledWriter
-    from .paths import data_dir
-
-    wanted = fields.get("campaign_id", "")
-    if name == "batch_transactions" and kind is None:  # the first row's campaign tells the kind
-        line = next((x for x in fields.get("Visits_Data", "").splitlines() if x.strip()), "")
-        headers = [fields.get(f"visits_header_{n}", "") for n in range(1, 100)]
-        sep = {"pipe": "|", "comma": ",", "tab": "\t"}.get(fields.get("delimiter", ""), "|")
-        wanted = dict(zip(headers, line.strip().split(sep), strict=False)).get("campaign_id", "")
-    if kind is None:
-        try:
-            campaigns = (await client.campaigns_list()).campaigns
-        except errors.LoyaltyError as exc:
-            raise CommandError(
-                f"cannot tell the campaign's kind ({exc}); give --kind", EXIT_UNREACHABLE
-            ) from None
-        kind = next((c.type for c in campaigns if c.id == wanted), None)
-        if kind is None:
-            raise CommandError(f"unknown campaign_id {wanted!r}; give --kind", EXIT_USAGE)
-    try:
-        if name == "batch_transactions":
-            request: Any = batch_from_fields(kind, fields)
-        else:
-            request = request_from_fields(name, kind, fields)
-    except ValidationError as exc:
-        problem = exc.errors(include_url=False, include_input=False)[0]
-        where = ".".join(map(str, problem["loc"]))
-        raise CommandError(f"invalid {where}: {problem['msg']}", EXIT_USAGE) from None
-    except ValueError as exc:
-        raise CommandError(str(exc), EXIT_USAGE) from None
-    journal = Journal(data_dir() / "journal.db")
-    try:
-        writer = JournaledWriter(client, journal)
-        await writer.replay()  # whatever a crash left in flight is settled first
-        outcome = await (writer.batch(request) if name == "batch_transactions" else writer.submit(request))
-    except CardBlocked as exc:
-        raise CommandError(f"{exc}; run 'pos-tui journal replay'", EXIT_UNKNOWN) from None
-    finally:
-        journal.close()
-    entry = outcome.entry
-    if entry.state == CONFIRMED:
-        # After a reconciliation the journal knows the transaction, not the receipt.
-        body = dict(entry.response or {"status": "success"})
-        body.update(journal=entry.ref, transaction_id=entry.transaction_id, reconciled=entry.response is None)
-        _print_json(body)
-        return EXIT_OK
-    if entry.state == REFUSED:
-        raise CommandError(f"refused: {entry.error}", EXIT_REFUSED)
-    if entry.state == QUEUED:
-        raise CommandError(
-            f"queued offline (journal {entry.ref}): sent when the service answers ('pos-tui journal replay')",
-            EXIT_QUEUED,
-        )
-    if entry.state == NOT_SENT:
-        raise CommandError(f"not sent: {entry.error} (journal {entry.ref})", EXIT_UNREACHABLE)
-    raise CommandError(
-        f"outcome unknown (journal {entry.ref}): it may or may not have been recorded; "
-        "do not repeat it, run 'pos-tui journal replay' when the service answers",
-        EXIT_UNKNOWN,
-    )
-
-
 def cmd_journal(args: argparse.Namespace) -> int:
-    from .cards import mask_card
-    from .journal import Journal
-    from .paths import data_dir
+    from .cli_journal import cmd_journal as run
 
-    path = data_dir() / "journal.db"
-    if args.action == "replay":
-        return asyncio.run(_replay(path))
-    if not path.is_file():
-        print("The journal is empty." if not args.json else "", end="\n" if not args.json else "")
-        return EXIT_OK
-    journal = Journal(path)
-    try:
-        for entry in journal.entries():
-            if args.json:
-                sys.stdout.write(json.dumps(entry.as_json(), ensure_ascii=False) + "\n")
-            else:
-                card = mask_card(entry.card.split(":", 1)[-1])
-                print(
-                    f"{entry.created}  {entry.ref}  {entry.call:15s} {card:8s} {entry.state:9s} "
-                    f"tries={entry.attempts} tx={entry.transaction_id or '-'} {entry.error[:60]}"
-                )
-    finally:
-        journal.close()
-    return EXIT_OK
-
-
-async def _replay(path: Any) -> int:
-    from .journal import QUEUED, UNKNOWN, Journal, JournaledWriter
-    from .logs import setup_logging
-    from .services import client_from_settings
-    from .settings import SettingsError
-
-    setup_logging()
-    try:
-        client = client_from_settings(_settings())
-    except SettingsError as exc:
-        raise _settings_error(exc) from None
-    journal = Journal(path)
-    try:
-        async with client:
-            outcomes = await JournaledWriter(client, journal).replay()
-        left = [o.entry for o in outcomes if o.entry.state == UNKNOWN]
-        queued = [o.entry for o in outcomes if o.entry.state == QUEUED]
-    finally:
-        journal.close()
-    print(f"{len(outcomes)} open entries replayed; {len(left)} still unknown, {len(queued)} still queued.")
-    return EXIT_UNKNOWN if left else EXIT_QUEUED if queued else EXIT_OK
+    return run(args)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -483,8 +373,14 @@ def _read_input(name: str) -> bytes:
         raise CommandError(f"{name}: {exc.strerror}", EXIT_USAGE) from None
 
 
-def _print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+def print_json(value: Any) -> None:
+    """JSON for a terminal: every control character of the server's text escaped."""
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=True) + "\n")
+
+
+def _printable(text: str) -> str:
+    """Text from outside, for a terminal: control characters (escape sequences) removed."""
+    return "".join(ch if ch.isprintable() or ch in " \n" else " " for ch in text)
 
 
 _COMMANDS = {

@@ -80,6 +80,7 @@ class Services:
     receipts_dir: Path = field(default_factory=lambda: data_dir() / "receipts")
     clock: Callable[[], datetime] = datetime.now
     journal: Journal | None = None
+    resend_after: float = 300.0
 
     @property
     def writer(self) -> JournaledWriter:
@@ -89,7 +90,7 @@ class Services:
         if self.journal is None:
             self.journal = Journal(data_dir() / ("training-journal.db" if self.training else "journal.db"))
         if getattr(self, "_writer", None) is None:
-            self._writer = JournaledWriter(self.api, self.journal)
+            self._writer = JournaledWriter(self.api, self.journal, resend_after=self.resend_after)
         return self._writer
 
     async def aclose(self) -> None:
@@ -127,6 +128,7 @@ def demo_services(
         scan_gap=settings.scan_gap_ms / 1000,
         theme=settings.theme,
         journal=journal,
+        resend_after=settings.resend_after,
     )
 
 
@@ -140,4 +142,5 @@ def live_services(settings: Settings) -> Services:
         receipt_width=settings.receipt_width,
         scan_gap=settings.scan_gap_ms / 1000,
         theme=settings.theme,
+        resend_after=settings.resend_after,
     )

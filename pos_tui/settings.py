@@ -80,14 +80,13 @@ class Settings(BaseSettings):
     #: A run of keys whose median gap is under this (ending in Enter/Tab) is a card reader.
     scan_gap_ms: int = Field(30, ge=5, le=200)
     theme: str = "pos-default"
+    #: Seconds after a send before a write the history shows absent may be sent again (journal).
+    resend_after: float = Field(300.0, ge=0, le=86400)
 
     @field_validator("api_url")
     @classmethod
     def _https(cls, value: str) -> str:
-        value = value.strip()
-        if not value.startswith(("https://", "http://")):
-            raise ValueError("must start with https:// (or http:// for a sandbox on this machine)")
-        return value
+        return check_api_url(value)
 
     @classmethod
     def settings_customise_sources(
@@ -99,6 +98,34 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings, env_settings, _TomlSource(settings_cls, config_path()))
+
+
+def check_api_url(value: str) -> str:
+    """An API address: ``https://``, or ``http://`` only for this machine (the secret would travel
+    in clear text); a host, and a port that exists."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    value = value.strip()
+    try:
+        parts = urlsplit(value)
+        host, port = parts.hostname, parts.port  # port raises ValueError when out of range
+    except ValueError as exc:
+        raise ValueError(f"is not a valid URL ({exc})") from None
+    if parts.scheme not in ("https", "http") or not host:
+        raise ValueError("must be an https:// address with a host name")
+    if parts.scheme == "http":
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            raise ValueError(
+                "must start with https:// (http:// is only for a sandbox on this machine: 127.0.0.1, "
+                "::1 or localhost, since the secret would travel in clear text)"
+            )
+    del port
+    return value
 
 
 def update_settings_file(**values: Any) -> Path:

@@ -72,7 +72,7 @@ def test_exit_codes_unknown_then_replay(tmp_path):
         done = pos(tmp_path, port, *load)  # dropped, and the history cannot be read: unknown
         assert done.returncode == 3 and "do not repeat it" in done.stderr
         blocked = pos(tmp_path, port, *load)
-        assert blocked.returncode == 3 and "must be resolved first" in blocked.stderr
+        assert blocked.returncode == 3 and "must be settled first" in blocked.stderr
         assert [e["state"] for e in entries(tmp_path, port)] == ["confirmed", "refused", "unknown"]
     with sandbox_server(tmp_path, port):
         replay = pos(tmp_path, port, "journal", "replay")
@@ -97,7 +97,7 @@ def test_offline_earn_exits_4_and_is_sent_on_replay(tmp_path):
         f"campaign_id={GIFT}",
         "amount=7",
     )
-    assert earn.returncode == 4 and "queued offline" in earn.stderr
+    assert earn.returncode == 4 and "will be sent by itself" in earn.stderr and ": queued]" in earn.stderr
     spend = pos(
         tmp_path,
         port,
@@ -109,7 +109,7 @@ def test_offline_earn_exits_4_and_is_sent_on_replay(tmp_path):
         f"campaign_id={GIFT}",
         "reward_to_redeem=1",
     )
-    assert spend.returncode == 5 and "not sent" in spend.stderr
+    assert spend.returncode == 5 and "Nothing was recorded" in spend.stderr and ": not_sent]" in spend.stderr
     assert [e["state"] for e in entries(tmp_path, port)] == ["queued", "not_sent"]
     with sandbox_server(tmp_path, port):
         replay = pos(tmp_path, port, "journal", "replay")

@@ -307,9 +307,11 @@ async def test_catalog_calls(api):
     account = (await api.account_info()).account
     assert account.business_name == "Demo Business" and not account.is_coalition
     history = await api.customer_balance(campaign_id=GIFT, code=JANE["code"], transactions_number=5)
-    assert history.campaign.balance == Decimal("55.70")
+    assert history.located and history.campaign.customer.balance == Decimal("55.70")
+    assert history.campaign.campaign_type == "giftcard" and history.code == JANE["code"]
     assert [t.amount for t in history.transactions] == [Decimal("-44.30"), Decimal("100.00")]
-    assert history.transactions[1].description == "Birthday gift"
+    assert history.transactions[1].authorization == "Birthday gift"
+    assert all(t.timestamp is not None and t.user for t in history.transactions)
 
 
 def test_request_examples_extracted(tmp_path):

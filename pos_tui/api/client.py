@@ -9,6 +9,7 @@ log line, a ``repr`` or an exception.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -40,6 +41,8 @@ __all__ = ["Credentials", "LoyaltyClient", "PRODUCTION_URL", "mask_card"]
 log = logging.getLogger("pos_tui.api")
 
 PRODUCTION_URL = "https://api.clienttoolbox.com/api.php"
+MAX_BODY = 20 * 1024 * 1024
+MAX_REPORT_BODY = 512 * 1024 * 1024  # a whole customers_all of a large account
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=20.0, write=10.0, pool=5.0)
 _AUTH_WORDS = re.compile(
     r"password|api[ _-]?key|user[ _-]?id|credential|authenticat|not authori[sz]ed|login|"
@@ -347,8 +350,11 @@ class LoyaltyClient:
         self, spec: CallSpec, form: dict[str, str], headers: dict[str, str], hint: str | None
     ) -> m.WireModel:
         write = spec.write
+        limit = MAX_REPORT_BODY if spec.report else MAX_BODY
         try:
-            response = await self._http.post(self.url, data=form, headers=headers)
+            async with self._http.stream("POST", self.url, data=form, headers=headers) as response:
+                status = response.status_code
+                body = await _read_bounded(response, limit) if status < 300 else b""
         except (
             httpx.ConnectError,
             httpx.ConnectTimeout,
@@ -364,7 +370,12 @@ class LoyaltyClient:
             raise OutcomeUnknownError(
                 f"The connection to the loyalty server broke ({_describe(exc)})", write=write
             ) from None
-        status = response.status_code
+        except BadResponseError as exc:  # over the size bound
+            if write:
+                raise OutcomeUnknownError(
+                    f"{exc.message}; the transaction may or may not have been recorded", write=True
+                ) from None
+            raise
         if status >= 500:
             raise OutcomeUnknownError(f"The loyalty server failed (HTTP {status})", write=write)
         if 300 <= status < 400:
@@ -375,8 +386,8 @@ class LoyaltyClient:
         if status >= 400:
             raise HTTPStatusRefusal(f"The loyalty server refused the request (HTTP {status})", status)
         try:
-            tree = parse_body(response.content)
-            result = decode_tree(spec, tree, hint=hint)
+            # Decoding can take a while for a large body: never on the event loop.
+            result = await asyncio.to_thread(_decode, spec, body, hint, limit)
         except BadResponseError as exc:
             if write:
                 raise OutcomeUnknownError(
@@ -391,6 +402,28 @@ class LoyaltyClient:
         if isinstance(result, m.NoMatch):
             raise NoMatchError(result.message or "No customer matches that card or code")
         return result
+
+
+async def _read_bounded(response: httpx.Response, limit: int) -> bytes:
+    """The body, refused past ``limit`` bytes (a hostile or broken server is never read whole)."""
+    chunks, size = [], 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise BadResponseError(f"The answer is too large (over {limit:,} bytes)")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _decode(spec: CallSpec, body: bytes, hint: str | None, limit: int) -> m.WireModel:
+    """Body → model, in a worker thread. Whatever goes wrong is a ``BadResponseError``."""
+    try:
+        return decode_tree(spec, parse_body(body, max_bytes=limit), hint=hint)
+    except BadResponseError:
+        raise
+    except Exception as exc:  # a body no one foresaw: it is not an answer, and it is logged
+        log.exception("call=%s: the answer could not be decoded", spec.name)
+        raise BadResponseError(f"The answer could not be read ({type(exc).__name__})") from None
 
 
 def _customer(card_number: str | None, code: str | None) -> dict[str, str]:

@@ -18,12 +18,16 @@ from __future__ import annotations
 import html.entities
 import json
 import re
-from decimal import Decimal
 from typing import Any
 
 from .errors import BadResponseError
 
 Tree = dict[str, Any]
+
+#: Bounds on what a body may be (an API response is far inside all of them).
+MAX_BODY = 20 * 1024 * 1024  # reports, which are larger, pass their own bound
+MAX_DEPTH = 64
+MAX_DIGITS = 40
 
 STATUSES = ("success", "error", "no_match")
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
@@ -32,10 +36,9 @@ _HTML = re.compile(rb"^\s*<(!doctype\s+html|html|head|body|title|h1|p)\b", re.IG
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 # An '&' that does not start one of XML's own references: raw, or an HTML entity name.
 _AMP = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)([A-Za-z][A-Za-z0-9]*;)?")
-# '=' then a quote: where attributes may be. Only the elements whose tags show one have their
-# attributes read (reading .attrib of every element costs more than the whole parse).
-_ATTRIBUTE = re.compile(rb"=\s*[\"']")
-_TAG_NAME = re.compile(rb"<([A-Za-z_][\w.:-]*)")
+# A start tag with '=' then a quote inside it: an element with attributes. Only those elements have
+# their attributes read (reading .attrib of every element costs more than the whole parse).
+_ATTRIBUTED = re.compile(rb"<([A-Za-z_][\w.:-]*)[^<>=]*=\s*[\"']")
 _CONTROL = bytes(range(0x00, 0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
 _END = re.compile(rb"(</\s*response\s*>|<\s*response\b[^<>]*/>)\s*$", re.IGNORECASE)
 _JSONP = re.compile(r"^\s*(?:/\*\*/\s*)?[A-Za-z_$][\w$.]*\s*\((.*)\)\s*;?\s*$", re.DOTALL)
@@ -43,10 +46,15 @@ _JSONP = re.compile(r"^\s*(?:/\*\*/\s*)?[A-Za-z_$][\w$.]*\s*\((.*)\)\s*;?\s*$", 
 _TOLERATED_XML_ERRORS = {"ERR_TAG_NAME_MISMATCH"}
 
 
-def parse_body(body: bytes) -> Tree:
-    """Parse a response body of any of the API's formats into a tree. Raises ``BadResponseError``."""
+def parse_body(body: bytes, *, max_bytes: int = MAX_BODY) -> Tree:
+    """Parse a response body of any of the API's formats into a tree. Raises ``BadResponseError``.
+
+    Bounded: a body over ``max_bytes``, nested deeper than ``MAX_DEPTH``, or with a number of more
+    than ``MAX_DIGITS`` digits is refused, in well under a second."""
     if not isinstance(body, bytes | bytearray):
         raise TypeError("parse_body takes bytes")
+    if len(body) > max_bytes:
+        raise BadResponseError(f"The answer is too large ({len(body):,} bytes; at most {max_bytes:,})")
     stripped = bytes(body)
     for bom in _BOMS:
         if stripped.startswith(bom):
@@ -69,6 +77,7 @@ def parse_body(body: bytes) -> Tree:
         tree = _parse_jsonp(stripped)
     else:
         raise BadResponseError(f"The server sent something that is not an API response: {_snippet(stripped)}")
+    _check_depth(tree)
     status = tree.get("status")
     if not isinstance(status, str) or status.strip().lower() not in STATUSES:
         raise BadResponseError("The answer has no status of the loyalty API (success, error or no_match)")
@@ -111,7 +120,7 @@ def _parse_xml(body: bytes) -> Tree:
         resolve_entities=False,
         load_dtd=False,
         no_network=True,
-        huge_tree=True,
+        huge_tree=len(body) > 8 * 1024 * 1024,  # a large report; depth is checked while walking
         remove_comments=True,
         remove_pis=True,
     )
@@ -141,14 +150,12 @@ def _repair_xml(body: bytes) -> bytes:
 
 
 def _attributed_tags(body: bytes) -> frozenset[str]:
-    """Tags of the start tags that may carry attributes (a false alarm only costs a lookup)."""
-    tags = set()
-    for match in _ATTRIBUTE.finditer(body):
-        start = body.rfind(b"<", 0, match.start())
-        name = _TAG_NAME.match(body, start) if start >= 0 else None
-        if name:
-            tags.add(name.group(1).decode("ascii", "replace").rsplit(":", 1)[-1])
-    return frozenset(tags)
+    """Tags of the start tags that carry attributes (a false alarm only costs a lookup).
+
+    One pass of one regex over the start tags: linear, whatever the body repeats."""
+    return frozenset(
+        match.group(1).decode("ascii", "replace").rsplit(":", 1)[-1] for match in _ATTRIBUTED.finditer(body)
+    )
 
 
 def _fix_ampersand(match: re.Match[bytes]) -> bytes:
@@ -165,8 +172,10 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1] if "}" in tag else tag
 
 
-def _element(element: Any, attributed: frozenset[str]) -> Any:
+def _element(element: Any, attributed: frozenset[str], depth: int = 1) -> Any:
     """An element as a value: text for a leaf, a dict for an element with children or attributes."""
+    if depth > MAX_DEPTH:
+        raise BadResponseError("The answer is nested too deeply to be an API response")
     attrib = element.attrib if _local(element.tag) in attributed else None
     if len(element) == 0:
         text = (element.text or "").strip()
@@ -186,7 +195,7 @@ def _element(element: Any, attributed: frozenset[str]) -> Any:
         if len(child) == 0 and tag not in attributed:
             value: Any = (child.text or "").strip()  # the common case, inlined
         else:
-            value = _element(child, attributed)
+            value = _element(child, attributed, depth + 1)
         if tag in node:
             existing = node[tag]
             if isinstance(existing, _Repeated):
@@ -223,7 +232,13 @@ def _parse_jsonp(body: bytes) -> Tree:
 
 def _load_json(text: str) -> Tree:
     try:
-        value = json.loads(text, parse_float=Decimal, object_hook=_null_is_empty)
+        value = json.loads(
+            text,
+            parse_float=_bounded_number,
+            parse_int=_bounded_number,
+            parse_constant=_no_constant,
+            object_hook=_null_is_empty,
+        )
     except json.JSONDecodeError as exc:
         cut = exc.pos >= len(text.rstrip()) - 1
         if cut:
@@ -237,6 +252,29 @@ def _load_json(text: str) -> Tree:
     if "status" not in value and isinstance(response, dict):
         value = response  # some gateways wrap the document in {"response": {...}}
     return value
+
+
+def _bounded_number(text: str) -> str:
+    """A JSON number, kept as the API's text (every value of the API is a string), within bounds."""
+    if len(text) > MAX_DIGITS:
+        raise BadResponseError(f"The answer holds a number of {len(text)} characters")
+    return text
+
+
+def _no_constant(name: str) -> Any:
+    raise BadResponseError(f"The answer holds {name}, which is not a JSON number")
+
+
+def _check_depth(tree: Any) -> None:
+    stack = [(tree, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise BadResponseError("The answer is nested too deeply to be an API response")
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
 
 
 def _null_is_empty(obj: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}([., '\u00a0]\d{3})+([.,]\d+)?$")
+MAX_DIGITS = 40  # no amount of this API comes near; a hostile one is refused, never stored whole
 NO_DATES = {"", "0000-00-00", "0000-00-00 00:00:00"}
 
 
@@ -24,6 +25,8 @@ def parse_decimal(value: object) -> Decimal | None:
     if value is None:
         return None
     if isinstance(value, Decimal):
+        if not value.is_finite() or len(value.as_tuple().digits) > MAX_DIGITS or abs(value.adjusted()) > 18:
+            raise ValueError("not an amount")
         return value
     if isinstance(value, bool):
         raise ValueError("not an amount")
@@ -34,6 +37,8 @@ def parse_decimal(value: object) -> Decimal | None:
     text = value.strip()
     if not text:
         return None
+    if len(text) > MAX_DIGITS:
+        raise ValueError(f"{text[:20]!r}… is not an amount (too long)")
     if _NUMBER.match(text):
         normalised = text.replace(",", ".")
     elif _GROUPED.match(text):

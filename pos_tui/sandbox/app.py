@@ -47,6 +47,7 @@ HANDLERS: dict[str, tuple[Handler, bool]] = {
     "transaction_delete": (writes.transaction_delete, True),
     "batch_transactions": (writes.batch_transactions, True),
 }
+ALIASES = {"balance": "customer_balance"}  # two public clients call it type=balance
 SECRET_FIELDS = {"user_password", "user_api_key", "api_access_key"}
 PATHS = {"/", "/api.php"}
 BAD_GATEWAY = (
@@ -59,9 +60,16 @@ class Sandbox:
     """One sandbox: a ledger, a fault plan and an optional request log."""
 
     def __init__(
-        self, ledger: db.Ledger, *, faults: FaultPlan | None = None, request_log: Path | None = None
+        self,
+        ledger: db.Ledger,
+        *,
+        faults: FaultPlan | None = None,
+        request_log: Path | None = None,
+        server_tz: str | None = None,
     ) -> None:
         self.ledger = ledger
+        self.server_tz = server_tz  # stamp transactions in this zone (the live service: the account's)
+        self._late: set[asyncio.Task[None]] = set()  # requests still "travelling" (the late fault)
         self.faults = faults or FaultPlan()
         self.request_log = request_log
 
@@ -114,6 +122,15 @@ class Sandbox:
         if decision.before_commit:
             await logged("dropped before commit")
             await _drop(send)
+        if decision.late:  # the request is still travelling when the client gives up on it
+            task = asyncio.get_running_loop().create_task(
+                self._arrive_late(decision.late, call_type, fields, header_secret)
+            )
+            self._late.add(task)
+            task.add_done_callback(self._late.discard)
+            await logged(f"arrives {decision.late:g} s late")
+            await asyncio.sleep(decision.late + 1)
+            await _drop(send)
         status, tree = ("error", {"error": problem}) if problem else ("", {})
         if not problem:
             status, tree = await anyio.to_thread.run_sync(self._run, call_type, fields, header_secret)
@@ -128,8 +145,15 @@ class Sandbox:
         await logged(f"{status}, truncated" if decision.truncate else status)
         await _plain(send, 200, body, media)
 
+    async def _arrive_late(
+        self, seconds: float, call_type: str, fields: dict[str, str], secret: str | None
+    ) -> None:
+        await asyncio.sleep(seconds)
+        await anyio.to_thread.run_sync(self._run, call_type, fields, secret)
+
     def _run(self, call_type: str, fields: dict[str, str], header_secret: str | None) -> tuple[str, dict]:
-        handler, write = HANDLERS.get(call_type, (None, False))
+        handler, write = HANDLERS.get(ALIASES.get(call_type, call_type), (None, False))
+        db.server_tz.set(self.server_tz)
         try:
             context = self.ledger.write() if write else self.ledger.read()
             with context as conn:
@@ -240,6 +264,7 @@ def open_sandbox(
     request_log: Path | None = None,
     customers: int = 300,
     today: date | None = None,
+    server_tz: str | None = None,
 ) -> Sandbox:
     """Open (creating and seeding if needed) the sandbox database at ``path``."""
     from .demo import seed
@@ -251,7 +276,7 @@ def open_sandbox(
     path.parent.mkdir(parents=True, exist_ok=True)
     ledger = db.Ledger(path)
     seed(ledger, customers=customers, today=today)
-    return Sandbox(ledger, faults=FaultPlan(faults, fault_seed), request_log=request_log)
+    return Sandbox(ledger, faults=FaultPlan(faults, fault_seed), request_log=request_log, server_tz=server_tz)
 
 
 def serve(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 8080) -> None:

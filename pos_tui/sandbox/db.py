@@ -12,11 +12,13 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS accounts (
@@ -178,8 +180,15 @@ def find_customer(
     return None
 
 
+#: The time zone the server stamps transactions in (the live service uses the account's); None:
+#: this machine's local time. Set per request by the sandbox (``Sandbox(server_tz=...)``).
+server_tz: ContextVar[str | None] = ContextVar("server_tz", default=None)
+
+
 def now() -> str:
-    return datetime.now().replace(microsecond=0).isoformat(sep=" ")
+    zone = server_tz.get()
+    moment = datetime.now(ZoneInfo(zone)).replace(tzinfo=None) if zone else datetime.now()
+    return moment.replace(microsecond=0).isoformat(sep=" ")
 
 
 def new_code(conn: sqlite3.Connection) -> str:

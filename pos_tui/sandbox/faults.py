@@ -1,9 +1,10 @@
 """Fault injection for the reliability work: ``CALL:KIND=VALUE`` items, comma separated.
 
 KIND is one of ``before_commit`` / ``after_commit`` / ``http502`` / ``truncate`` (a probability
-from 0 to 1) or ``delay`` (seconds, after committing). CALL is an API ``type``, a report's name
-or ``*``. Draws come from one seeded generator, so a run with the same seed and the same
-sequence of requests injects the same faults.
+from 0 to 1), ``delay`` (seconds, after committing) or ``late`` (seconds: the request reaches the
+server that much later — after the client gave up — and is then committed; no answer comes).
+CALL is an API ``type``, a report's name or ``*``. Draws come from one seeded generator, so a
+run with the same seed and the same sequence of requests injects the same faults.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 
-KINDS = ("before_commit", "after_commit", "delay", "http502", "truncate")
+KINDS = ("before_commit", "after_commit", "delay", "http502", "truncate", "late")
+SECONDS = ("delay", "late")
 
 
 class FaultSpecError(ValueError):
@@ -38,11 +40,12 @@ class Decision:
     http502: bool = False
     truncate: bool = False
     delay: float = 0.0
+    late: float = 0.0
 
     @property
     def names(self) -> list[str]:
         found = [k for k in ("before_commit", "after_commit", "http502", "truncate") if getattr(self, k)]
-        return found + (["delay"] if self.delay else [])
+        return found + [k for k in SECONDS if getattr(self, k)]
 
 
 def parse(spec: str) -> list[Fault]:
@@ -58,9 +61,9 @@ def parse(spec: str) -> list[Fault]:
             value = float(raw)
         except ValueError:
             raise FaultSpecError(f"fault {item!r}: {raw!r} is not a number") from None
-        if kind == "delay" and not 0 <= value <= 600:
+        if kind in SECONDS and not 0 <= value <= 600:
             raise FaultSpecError(f"fault {item!r}: a delay is 0 to 600 seconds")
-        if kind != "delay" and not 0 <= value <= 1:
+        if kind not in SECONDS and not 0 <= value <= 1:
             raise FaultSpecError(f"fault {item!r}: a probability is 0 to 1")
         faults.append(Fault(call.strip(), kind, value))
     return faults
@@ -83,8 +86,8 @@ class FaultPlan:
             for fault in self.faults:
                 if fault.call not in ("*", call):
                     continue
-                if fault.kind == "delay":
-                    decision.delay = max(decision.delay, fault.value)
+                if fault.kind in SECONDS:
+                    setattr(decision, fault.kind, max(getattr(decision, fault.kind), fault.value))
                 elif self._random.random() < fault.value:
                     setattr(decision, fault.kind, True)
             self.injected.update(decision.names)

@@ -205,38 +205,39 @@ def customer_balance(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[s
         raise Refused(f"Invalid transactions_number '{raw}'")
     bal = db.balance(conn, acct["id"], cust["code"], [camp["id"]])
     fmt = number if camp["type"] in {"points", "events", "buyx"} else money
-    view = {
-        "id": camp["id"],
-        "name": camp["name"],
-        "type": camp["type"],
-        "balance": fmt(bal.balance),
-        "cumulative": fmt(bal.cumulative),
-        "currency": camp["currency"],
-    }
-    if camp["type"] == "points":
-        view["monetary_balance"] = views.monetary(bal.balance, camp)
     rows = conn.execute(
         "SELECT * FROM transactions WHERE account_id = ? AND code = ? AND campaign_id = ? AND deleted = 0 "
         "ORDER BY id DESC LIMIT ?",
         (acct["id"], cust["code"], camp["id"], int(raw)),
     ).fetchall()
-    history = [_history(row, fmt) for row in rows]
+    # The live service's shape, as every public client reads it (api-reference README).
     return {
-        "code": cust["code"],
-        "card_number": cust["card_number"],
-        "campaign": view,
-        "transactions": Items("transaction", history),
+        "campaign": {
+            "campaign_id": camp["id"],
+            "campaign_type": camp["type"],
+            "campaign_name": camp["name"],
+            "currency": camp["currency"],
+            "customer": {
+                "code": cust["code"],
+                "card_number": cust["card_number"],
+                "first_name": cust["first_name"],
+                "last_name": cust["last_name"],
+                "balance": fmt(bal.balance),
+                "transactions": Items("transaction", [_history(row, fmt) for row in rows]),
+            },
+        }
     }
 
 
 def _history(row: sqlite3.Row, fmt: Any) -> dict[str, str]:
     return {
-        "transaction_id": str(row["id"]),
+        "id": str(row["id"]),
         "date": row["created"][:10],
-        "timestamp": row["created"],
         "amount": fmt(Decimal(row["amount"])),
+        "orig_amount": fmt(Decimal(row["amount"])),
         "redeemed": "Y" if row["redeemed"] else "N",
         "item": row["item"],
-        "description": row["description"],
-        "user": row["user"],
+        "authorization": row["description"],
+        "user_name": row["user"],
+        "record_timestamp": row["created"].replace("T", " "),
     }

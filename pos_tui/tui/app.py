@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import deque
 from collections.abc import Callable
@@ -274,7 +275,7 @@ class PosApp(App[None]):
 
     async def write(self, request: Any, label: str = "Recording…") -> WriteResult:
         """Send an earn or a redemption through the journal and say what happened, plainly."""
-        from ..journal import CONFIRMED, NOT_SENT, QUEUED, REFUSED, CardBlocked
+        from ..journal import BLOCKED, CardBlocked, State, verdict
 
         writer = self.services.writer
         self.write_in_flight = True
@@ -283,88 +284,54 @@ class PosApp(App[None]):
             outcome = await writer.submit(request)
         except CardBlocked:
             self.replay_journal()
-            return WriteResult(
-                message=(
-                    "An earlier transaction for this card is not confirmed yet; the till is checking it. "
-                    "Try again in a moment."
-                )
-            )
+            return WriteResult(message=BLOCKED)
         finally:
             self.write_in_flight = False
             self.busy = ""
-            self.count_pending()
+            await self.count_pending()
         entry = outcome.entry
-        if entry.state == CONFIRMED:
+        said = verdict(entry)
+        if entry.state == State.CONFIRMED:
             return WriteResult(receipt=outcome.receipt, confirmed=True, transaction_id=entry.transaction_id)
-        if entry.state == REFUSED:
-            return WriteResult(message=f"Refused: {entry.error.rstrip('.')}. Nothing was recorded.")
-        if entry.state == QUEUED:
+        if entry.state == State.QUEUED:
             from ..receipt import provisional_receipt
 
             self.set_timer(15, self.replay_journal)
             return WriteResult(receipt=provisional_receipt(request), queued=True)
-        if entry.state == NOT_SENT and entry.call == "redeem":
-            return WriteResult(
-                message="The loyalty service cannot be reached, and a redemption needs it (the "
-                "balance cannot be checked offline). Nothing was recorded."
-            )
-        if entry.state == NOT_SENT:
-            return WriteResult(
-                message="Cannot reach the loyalty service. Nothing was recorded; try again "
-                "when the network is back."
-            )
-        self.set_timer(15, self.replay_journal)
-        return WriteResult(
-            message=(
-                "The loyalty service did not confirm. It MAY have been recorded: do not repeat it. The till "
-                "keeps checking; the next transaction for this card waits until it knows."
-            )
-        )
+        if entry.state in (State.SENT, State.UNKNOWN):  # keep checking
+            self.set_timer(15, self.replay_journal)
+        return WriteResult(message=said.message)
 
-    async def void(self, delete: Any) -> str:
+    async def void(self, delete: Any, *, card_number: str = "") -> str:
         """Void a transaction through the journal. "" when done, else what the cashier should know."""
-        from ..journal import CONFIRMED, NOT_SENT, REFUSED, CardBlocked
+        from ..journal import BLOCKED, CardBlocked, State, verdict
 
         try:
-            outcome = await self.services.writer.void(delete)
+            outcome = await self.services.writer.void(delete, card_number=card_number)
         except CardBlocked:
             self.replay_journal()
-            return (
-                "An earlier transaction for this card is not confirmed yet; try the void again in a moment."
-            )
+            return BLOCKED
         finally:
-            self.count_pending()
-        entry = outcome.entry
-        if entry.state == CONFIRMED:
-            return ""
-        if entry.state == REFUSED:
-            return f"Refused: {entry.error.rstrip('.')}. Nothing was voided."
-        if entry.state == NOT_SENT:
-            return "Cannot reach the loyalty service. Nothing was voided; try again when the network is back."
-        self.set_timer(15, self.replay_journal)
-        return (
-            "The loyalty service did not confirm the void. It MAY have been done: do not repeat it. "
-            "The till keeps checking."
-        )
+            await self.count_pending()
+        said = verdict(outcome.entry)
+        if outcome.entry.state in (State.SENT, State.UNKNOWN):
+            self.set_timer(15, self.replay_journal)
+        return "" if said.done else said.message
 
-    def count_pending(self) -> None:
+    async def count_pending(self) -> None:
         from ..journal import OPEN_STATES
 
         journal = self.services.journal
-        self.pending = len(journal.entries(states=OPEN_STATES)) if journal is not None else 0
+        self.pending = await asyncio.to_thread(journal.count, OPEN_STATES) if journal is not None else 0
 
     @work(exclusive=True, group="journal", exit_on_error=False)
     async def replay_journal(self) -> None:
-        """Settle what a crash or a network problem left open; again later while anything stays unknown."""
-        from ..journal import UNKNOWN
-
+        """Settle what a crash or a network problem left open; again later while anything stays open."""
         if not self.ready:
             return
-        from ..journal import QUEUED
-
-        outcomes = await self.services.writer.replay()
-        self.count_pending()
-        if any(o.entry.state in (UNKNOWN, QUEUED) for o in outcomes):
+        await self.services.writer.replay()
+        await self.count_pending()
+        if self.pending:  # unknown or queued: look again later
             self.set_timer(15, self.replay_journal)
 
     # Failures --------------------------------------------------------------------------------

@@ -99,38 +99,79 @@ class AccountInfo(WireModel):
 
 
 class HistoryTransaction(WireModel):
-    """A line of a campaign's history (``customer_balance`` with ``transactions_number``)."""
+    """A line of a campaign's history (``customer_balance`` with ``transactions_number``).
 
-    transaction_id: Text = Field("", validation_alias=AliasChoices("transaction_id", "id"))
+    The live service (and every public client) names the fields ``id``, ``authorization`` (the
+    free text sent with the write), ``user_name`` and ``record_timestamp``."""
+
+    transaction_id: Text = Field("", validation_alias=AliasChoices("id", "transaction_id"))
     date: WireDate = None
-    timestamp: WireDateTime = None
+    timestamp: WireDateTime = Field(None, validation_alias=AliasChoices("record_timestamp", "timestamp"))
     amount: Amount = None
+    orig_amount: Amount = None
     redeemed: Text = ""
     item: Text = ""
-    description: Text = ""
-    user: Text = ""
+    authorization: Text = Field("", validation_alias=AliasChoices("authorization", "description"))
+    user: Text = Field("", validation_alias=AliasChoices("user_name", "user"))
 
     @property
     def is_redemption(self) -> bool:
         return is_yes(self.redeemed)
 
+    @property
+    def understood(self) -> bool:
+        """Whether the line carries what a decision needs: its id and its free text (even empty)."""
+        return bool(self.transaction_id) and "authorization" in self.model_fields_set
+
+
+class BalanceCustomer(WireModel):
+    code: Text = ""
+    card_number: Text = ""
+    first_name: Text = ""
+    last_name: Text = ""
+    balance: Amount = None
+    #: ``None`` when the body had no ``<transactions>`` element: the history was not located.
+    transactions: Annotated[list[HistoryTransaction] | None, wrapped("transaction")] = None
+
 
 class BalanceCampaign(WireModel):
-    id: Text = ""
-    name: Text = ""
-    type: Text = ""
-    balance: Amount = None
-    cumulative: Amount = None
-    monetary_balance: Amount = None
+    campaign_id: Text = Field("", validation_alias=AliasChoices("campaign_id", "id"))
+    campaign_type: Text = Field("", validation_alias=AliasChoices("campaign_type", "type"))
+    campaign_name: Text = Field("", validation_alias=AliasChoices("campaign_name", "name"))
     currency: Text = ""
+    customer: BalanceCustomer | None = None
 
 
 class CustomerBalance(WireModel):
+    """``customer_balance`` in the shape the live service sends and its public clients read:
+    ``campaign > customer > transactions > transaction``."""
+
     status: Text = "success"
-    code: Text = ""
-    card_number: Text = ""
     campaign: BalanceCampaign = Field(default_factory=BalanceCampaign)
-    transactions: Annotated[list[HistoryTransaction], wrapped("transaction")] = Field(default_factory=list)
+
+    @property
+    def located(self) -> bool:
+        """Whether the body held a history this client understands, line by line.
+
+        A success whose transaction list cannot be found, or whose lines lack the id or the free
+        text, is *not* an empty history: nothing may be concluded from it."""
+        customer = self.campaign.customer
+        if customer is None or customer.transactions is None:
+            return False
+        return all(line.understood for line in customer.transactions)
+
+    @property
+    def transactions(self) -> list[HistoryTransaction]:
+        customer = self.campaign.customer
+        return list(customer.transactions or []) if customer is not None else []
+
+    @property
+    def code(self) -> str:
+        return self.campaign.customer.code if self.campaign.customer is not None else ""
+
+    @property
+    def card_number(self) -> str:
+        return self.campaign.customer.card_number if self.campaign.customer is not None else ""
 
 
 class BatchResult(WireModel):

@@ -75,7 +75,7 @@ class HistoryScreen(TillScreen):
                 "Redeem" if row.is_redemption else "Earn",
                 shown,
                 row.item,
-                row.description,
+                row.authorization,
                 row.user,
                 key=row.transaction_id,
             )
@@ -103,14 +103,14 @@ class HistoryScreen(TillScreen):
             f"Transaction {row.transaction_id} on {row.date} — {self.campaign.name}\n"
             f"Customer: {self.info.customer.name}\n"
             f"Voiding it reverses the {sign} {what}{size}"
-            f"{' — ' + row.description if row.description else ''}."
+            f"{' — ' + row.authorization if row.authorization else ''}."
         )
         if not await self.app.push_screen_wait(ConfirmScreen("Void this transaction?", details)):
             return
         delete = rq.TransactionDelete(
             campaign_id=self.campaign.id, code=self.info.customer.code, transaction_id=row.transaction_id
         )
-        problem = await self.till.void(delete)
+        problem = await self.till.void(delete, card_number=self.info.customer.card_number)
         if problem:
             self.notify(problem, severity="warning", timeout=15)
             return

@@ -113,7 +113,7 @@ class ReceiptScreen(TillScreen):
         delete = rq.TransactionDelete(
             campaign_id=self.receipt.campaign.id, code=code, transaction_id=self.receipt.transaction_id
         )
-        problem = await self.till.void(delete)
+        problem = await self.till.void(delete, card_number=self.receipt.customer.card_number)
         if problem:
             self.notify(problem, severity="warning", timeout=15)
             return

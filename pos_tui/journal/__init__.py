@@ -1,0 +1,36 @@
+"""The write journal: every write is committed to SQLite before the request leaves, its outcome is
+never guessed, and nothing is sent twice blindly. Plain Python (no Textual).
+
+- :mod:`.store`: the durable record; every state change is a compare-and-set.
+- :mod:`.writer`: sending (journal, claim, send, settle).
+- :mod:`.reconcile`: settling an unknown outcome by reading the customer's history.
+- :mod:`.verdict`: an entry in the cashier's words and as an exit code.
+"""
+
+from .reconcile import CLOCK_MARGIN, HISTORY_DEPTH, Reconciler, references, tag
+from .store import OPEN_STATES, AlreadySettled, CardBlocked, Entry, Journal, State
+from .verdict import BLOCKED, Verdict, printable, verdict
+from .writer import RESEND_AFTER, JournaledWriter, Outcome, call_of, with_reference
+
+__all__ = [
+    "BLOCKED",
+    "CLOCK_MARGIN",
+    "HISTORY_DEPTH",
+    "OPEN_STATES",
+    "RESEND_AFTER",
+    "AlreadySettled",
+    "CardBlocked",
+    "Entry",
+    "Journal",
+    "JournaledWriter",
+    "Outcome",
+    "Reconciler",
+    "State",
+    "Verdict",
+    "call_of",
+    "printable",
+    "references",
+    "tag",
+    "verdict",
+    "with_reference",
+]
