@@ -147,3 +147,116 @@ def test_a_batch_through_the_journal(tmp_path):
         # 4690 + (14.95 + 50 + 34.67 + 0.50 + 0.75 + 2.00) x 100 points - 1000 for reward 678, once
         assert json.loads(info.stdout)["campaigns"][0]["balance"] == str(4690 + 10287 - 1000)
     assert [e["state"] for e in entries(tmp_path, port)] == ["confirmed"]
+
+
+def test_voids_go_through_the_journal_and_resolve_settles_by_hand_once(tmp_path):
+    port = free_port()
+    load = [
+        "call",
+        "--kind",
+        "giftcard",
+        "record_activity",
+        f"code={JANE['code']}",
+        f"campaign_id={GIFT}",
+        "amount=5",
+    ]
+    with sandbox_server(tmp_path, port):
+        done = pos(tmp_path, port, *load)
+        assert done.returncode == 0, done.stderr
+        tx = json.loads(done.stdout)["transaction_id"]
+        void = pos(
+            tmp_path,
+            port,
+            "call",
+            "transaction_delete",
+            f"code={JANE['code']}",
+            f"campaign_id={GIFT}",
+            f"transaction_id={tx}",
+        )
+        assert void.returncode == 0, void.stderr
+        assert [e["call"] for e in entries(tmp_path, port)] == ["record_activity", "transaction_delete"]
+    with sandbox_server(tmp_path, port, "record_activity:after_commit=1,customer_balance:http502=1"):
+        unknown = pos(tmp_path, port, *load)
+        assert unknown.returncode == 3
+    ref = entries(tmp_path, port)[-1]["ref"]
+    asked = pos(tmp_path, port, "journal", "resolve", ref, "--recorded")  # no terminal, no --yes
+    assert asked.returncode == 2 and "confirmation" in asked.stderr
+    done = pos(tmp_path, port, "journal", "resolve", ref, "--recorded", "--transaction-id", "77", "--yes")
+    assert done.returncode == 0 and "confirmed" in done.stdout, done.stderr
+    entry = entries(tmp_path, port)[-1]
+    assert entry["state"] == "confirmed" and entry["transaction_id"] == "77" and "@" in entry["resolved_by"]
+    again = pos(tmp_path, port, "journal", "resolve", ref, "--not-recorded", "--yes")
+    assert again.returncode == 2 and "only an unknown entry" in again.stderr
+    log = (tmp_path / "till" / "logs" / "pos-tui.log").read_text()
+    assert f"entry {ref} resolved by hand as confirmed" in log
+
+
+def test_a_bad_url_is_a_settings_error_and_sends_nothing(tmp_path):
+    for url in ("http://127.0.0.1:99999/api.php", "http://[::1", "http://example.com/api.php"):
+        env_port = free_port()
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pos_tui",
+                "call",
+                "--kind",
+                "giftcard",
+                "record_activity",
+                "code=1",
+                "campaign_id=2",
+                "amount=1",
+            ],
+            capture_output=True,
+            text=True,
+            env={
+                **{k: v for k, v in os.environ.items() if not k.startswith("POS_TUI_")},
+                "POS_TUI_DATA_DIR": str(tmp_path / f"till{env_port}"),
+                "POS_TUI_CONFIG": str(tmp_path / "c.toml"),
+                "POS_TUI_API_URL": url,
+                "POS_TUI_USER_ID": "u",
+                "POS_TUI_ACCOUNT_ID": "a",
+                "POS_TUI_API_KEY": "k",
+            },
+            cwd=ROOT,
+            timeout=60,
+        )
+        assert done.returncode == 2 and "POS_TUI_API_URL" in done.stderr, (url, done.stderr)
+        assert "Traceback" not in done.stderr
+        assert not (tmp_path / f"till{env_port}" / "journal.db").exists()
+
+
+def test_a_hostile_answer_after_the_request_left_exits_3_not_70(tmp_path):
+    """A server that commits and then answers with XML nested 1,500 deep: outcome unknown (3), the
+    entry unknown, the customer blocked — never exit 70 with the entry left sent."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    deep = b'<response status="success">' + b"<a>" * 1500 + b"</a>" * 1500 + b"</response>"
+
+    class Hostile(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the http.server API
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            self.send_response(200)
+            self.send_header("content-type", "text/xml")
+            self.send_header("content-length", str(len(deep)))
+            self.end_headers()
+            self.wfile.write(deep)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        load = ["call", "--kind", "giftcard", "record_activity", "code=1", "campaign_id=2", "amount=1"]
+        done = pos(tmp_path, port, *load)
+        assert done.returncode == 3, done.stderr
+        assert "Traceback" not in done.stderr and "MAY have been recorded" in done.stderr
+        assert [e["state"] for e in entries(tmp_path, port)] == ["unknown"]
+        again = pos(tmp_path, port, *load)
+        assert again.returncode == 3 and "settled first" in again.stderr
+        assert len(entries(tmp_path, port)) == 1  # the second was never journalled nor sent
+    finally:
+        server.shutdown()
