@@ -65,7 +65,7 @@ class JournaledWriter:
         *,
         resend_after: float = RESEND_AFTER,
         not_sent_retries: int = 2,
-        max_sends: int = 3,
+        max_sends: int = 10,
     ) -> None:
         self.api = api
         self.journal = journal

@@ -2,7 +2,8 @@
 
 KIND is one of ``before_commit`` / ``after_commit`` / ``http502`` / ``truncate`` (a probability
 from 0 to 1), ``delay`` (seconds, after committing) or ``late`` (seconds: the request reaches the
-server that much later — after the client gave up — and is then committed; no answer comes).
+server that much later — after the client gave up — and is then committed; no answer comes);
+``late=0.3@0.05`` applies a delay to 5% of the requests.
 CALL is an API ``type``, a report's name or ``*``. Draws come from one seeded generator, so a
 run with the same seed and the same sequence of requests injects the same faults.
 """
@@ -31,6 +32,7 @@ class Fault:
     call: str
     kind: str
     value: float
+    chance: float = 1.0  # delay and late: applied with this probability (``late=0.3@0.05``)
 
 
 @dataclass
@@ -57,15 +59,19 @@ def parse(spec: str) -> list[Fault]:
             raise FaultSpecError(f"fault {item!r}: expected CALL:KIND=VALUE")
         if kind not in KINDS:
             raise FaultSpecError(f"fault {item!r}: KIND must be one of {', '.join(KINDS)}")
+        raw, at, chance_text = raw.partition("@")
         try:
             value = float(raw)
+            chance = float(chance_text) if at else 1.0
         except ValueError:
             raise FaultSpecError(f"fault {item!r}: {raw!r} is not a number") from None
         if kind in SECONDS and not 0 <= value <= 600:
             raise FaultSpecError(f"fault {item!r}: a delay is 0 to 600 seconds")
         if kind not in SECONDS and not 0 <= value <= 1:
             raise FaultSpecError(f"fault {item!r}: a probability is 0 to 1")
-        faults.append(Fault(call.strip(), kind, value))
+        if at and (kind not in SECONDS or not 0 <= chance <= 1):
+            raise FaultSpecError(f"fault {item!r}: '@P' gives a delay's probability, from 0 to 1")
+        faults.append(Fault(call.strip(), kind, value, chance))
     return faults
 
 
@@ -87,7 +93,8 @@ class FaultPlan:
                 if fault.call not in ("*", call):
                     continue
                 if fault.kind in SECONDS:
-                    setattr(decision, fault.kind, max(getattr(decision, fault.kind), fault.value))
+                    if fault.chance >= 1 or self._random.random() < fault.chance:
+                        setattr(decision, fault.kind, max(getattr(decision, fault.kind), fault.value))
                 elif self._random.random() < fault.value:
                     setattr(decision, fault.kind, True)
             self.injected.update(decision.names)
