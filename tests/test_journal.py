@@ -11,6 +11,10 @@ import pytest
 
 from pos_tui.api import requests as rq
 from pos_tui.journal import OPEN_STATES, CardBlocked, Journal, JournaledWriter, State
+from pos_tui.sandbox.demo import GIFT, JANE, SHOPPER
+from pos_tui.sandbox.faults import FaultPlan
+
+from .sandbox_helpers import client, make_sandbox
 
 CONFIRMED, NOT_SENT, QUEUED, REFUSED, UNKNOWN = (
     State.CONFIRMED,
@@ -19,10 +23,6 @@ CONFIRMED, NOT_SENT, QUEUED, REFUSED, UNKNOWN = (
     State.REFUSED,
     State.UNKNOWN,
 )
-from pos_tui.sandbox.demo import GIFT, JANE, SHOPPER
-from pos_tui.sandbox.faults import FaultPlan
-
-from .sandbox_helpers import client, make_sandbox
 
 FAULTS = (
     "record_activity:before_commit=0.08,record_activity:after_commit=0.08,record_activity:http502=0.08,"

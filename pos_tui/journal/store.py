@@ -279,7 +279,8 @@ class Journal:
         if "error" in values:
             values["error"] = str(values["error"])[:MAX_ERROR]
         assignments = ", ".join(f"{key} = ?" for key in values)
-        where, params = "ref = ? AND state IN (?, ?)", [ref, State.SENT, State.UNKNOWN]
+        where = "ref = ? AND state IN (?, ?)"
+        params: list[object] = [ref, State.SENT, State.UNKNOWN]
         if attempts is not None:
             where += " AND attempts = ?"
             params.append(attempts)
