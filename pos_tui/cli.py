@@ -12,10 +12,12 @@ import argparse
 import asyncio
 import json
 import logging
+import re
 import sys
 from typing import Any
 
 log = logging.getLogger("pos_tui.cli")
+_C1 = re.compile("[\x7f-\x9f]")
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNKNOWN, EXIT_QUEUED, EXIT_UNREACHABLE, EXIT_BUG = (
     0,
@@ -374,8 +376,10 @@ def _read_input(name: str) -> bytes:
 
 
 def print_json(value: Any) -> None:
-    """JSON for a terminal: every control character of the server's text escaped."""
-    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=True) + "\n")
+    """JSON for a terminal: every control character of the server's text escaped (JSON escapes
+    those under 0x20 itself; DEL and the C1 controls, CSI among them, are escaped here)."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    sys.stdout.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def _printable(text: str) -> str:

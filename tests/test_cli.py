@@ -180,3 +180,11 @@ def test_a_wrong_environment_variable_is_named(monkeypatch, capsys):
     monkeypatch.setenv("POS_TUI_READ_TIMEOUT", "soon")
     assert cli.main(["config"]) == 2
     assert "environment variable POS_TUI_READ_TIMEOUT" in capsys.readouterr().err
+
+
+def test_server_text_reaches_the_terminal_without_control_characters(capsys):
+    """A name with an escape sequence (ESC, or the one-byte CSI) is printed escaped, never obeyed."""
+    cli.print_json({"first_name": "Eve\x1b]0;owned\x07\x9b2J€"})
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x9b" not in out and "\x07" not in out
+    assert json.loads(out)["first_name"] == "Eve\x1b]0;owned\x07\x9b2J€"  # still the same JSON
