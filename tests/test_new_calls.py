@@ -113,7 +113,7 @@ async def test_record_customer_refusals_change_nothing(sandbox, fields, message)
     before = await raw(sandbox, auth(type="customers_all", report="customers_all", output="json"))
     response = await raw(sandbox, auth(type="record_customer", output="json", **fields))
     body = json.loads(response.content)
-    assert body["status"] == "error" and message in body["error"]
+    assert body["status"] == "error" and message in body["errors"][0]
     after = await raw(sandbox, auth(type="customers_all", report="customers_all", output="json"))
     assert json.loads(after.content) == json.loads(before.content)
 
@@ -206,7 +206,7 @@ async def test_validate_customer_password_raw_shapes(sandbox):
     refused = await raw(sandbox, {**fields, "customer_password": "nope", "output": "json"})
     assert json.loads(refused.content)["status"] == "error"
     missing = await raw(sandbox, {**fields, "output": "json"})
-    assert "customer_password is required" in json.loads(missing.content)["error"]
+    assert "customer_password is required" in json.loads(missing.content)["errors"][0]
 
 
 # campaign_promos ---------------------------------------------------------------------------

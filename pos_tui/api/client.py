@@ -157,12 +157,17 @@ class LoyaltyClient:
         *,
         exact_match: bool = False,
         include_balances: bool = False,
+        campaign_id: str | None = None,
         **criteria: str,
     ) -> m.CustomerList:
-        """Search by fields such as ``phone``, ``email``, ``last_name`` (partial, any case)."""
+        """Search by fields such as ``phone``, ``email``, ``last_name`` (partial, any case).
+
+        With ``campaign_id`` (and ``include_balances``) each match carries that campaign only.
+        """
         fields = {k: v for k, v in criteria.items() if v}
         if not fields:
             raise ValueError("give at least one search field")
+        _put(fields, campaign_id=campaign_id)
         if exact_match:
             fields["exact_match"] = "Y"
         if include_balances:
@@ -265,8 +270,11 @@ class LoyaltyClient:
     async def buyx_items_list(self, campaign_id: str) -> m.BuyXItemsList:
         return await self._typed("buyx_items_list", {"campaign_id": campaign_id}, m.BuyXItemsList)
 
-    async def campaigns_list(self) -> m.CampaignsList:
-        return await self._typed("campaigns_list", {}, m.CampaignsList)
+    async def campaigns_list(self, *, type_restrict: str | None = None) -> m.CampaignsList:
+        """The account's campaigns; ``type_restrict`` (``points``, ``giftcard``, …) keeps one kind."""
+        fields: dict[str, str] = {}
+        _put(fields, type_restrict=type_restrict)
+        return await self._typed("campaigns_list", fields, m.CampaignsList)
 
     async def account_info(self) -> m.AccountInfo:
         return await self._typed("account_info", {}, m.AccountInfo)
