@@ -399,6 +399,8 @@ class LoyaltyClient:
             if key in {"user_id", "user_password", "user_api_key", "account_id", "type", "API"}:
                 continue  # the account's own fields are not the caller's to change
             form[key] = value
+        for key, value in spec.defaults:
+            form.setdefault(key, value)
         return form, headers
 
     async def _request(
