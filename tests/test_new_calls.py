@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pos_tui.api import errors
 from pos_tui.api import models as m
@@ -298,3 +300,31 @@ async def test_find_customer_is_an_alias_of_customer_find(sandbox):
     assert alias.content == plain.content
     assert json.loads(alias.content)["customers"][0]["code"] == JANE["code"]
     assert spec_for("find_customer") is spec_for("customer_find")
+
+
+_WORD = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs", "Z"), blacklist_characters="\ufffe\uffff"),
+    min_size=1,
+    max_size=12,
+)
+
+
+@given(
+    entries=st.lists(st.tuples(st.integers(1, 10**9).map(str), _WORD), max_size=5, unique_by=lambda e: e[0]),
+    wrapper=st.sampled_from(["promos", "promotions", "campaign_promos", None]),
+    item=st.sampled_from(["promo", "promotion"]),
+    id_key=st.sampled_from(["id", "promo_id", "promotion_id"]),
+    name_key=st.sampled_from(["name", "description", "title"]),
+    output=st.sampled_from(["xml", "json"]),
+)
+def test_campaign_promos_decoding_is_tolerant(entries, wrapper, item, id_key, name_key, output):
+    from pos_tui.sandbox.render import Items, to_json, to_xml
+
+    rows = [{id_key: pid, name_key: name} for pid, name in entries]
+    if wrapper is None:
+        tree = {item: Items(item, rows, inline=True)}
+    else:
+        tree = {wrapper: Items(item, rows)}
+    body = to_xml("success", tree) if output == "xml" else to_json("success", tree)
+    promos = decode("campaign_promos", body).promos
+    assert [(p.id, p.label) for p in promos] == [(pid, name.strip()) for pid, name in entries]

@@ -338,6 +338,7 @@ class LoyaltyClient:
         Returns True when the service accepts it. Raises :class:`CustomerPasswordRejected`
         (an :class:`ApiError`) when it refuses the password or does not know the card, and
         :class:`AuthenticationError` only when the refusal concerns the till's own account.
+        An empty card number or password raises ``ValueError`` (nothing is sent).
         """
         if not card_number or not customer_password:
             raise ValueError("a card number and a password are needed")
