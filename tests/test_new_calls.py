@@ -44,6 +44,7 @@ async def test_record_customer_registers_a_card_and_returns_its_code(sandbox, ou
     assert (info.customer.first_name, info.customer.last_name) == ("Ana", "Silva & Sons")
     assert (info.customer.email, info.customer.phone) == ("ana@example.com", "555-0199")
     assert info.customer.is_registered
+    assert [(c.id, c.balance) for c in info.campaigns] == [(WIDGETS, 0)]  # registered in its campaign
 
 
 async def test_record_customer_generates_a_card_number_of_n_digits(sandbox):

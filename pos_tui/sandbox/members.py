@@ -56,7 +56,7 @@ def record_customer(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[st
     action = (fields.get("customer_action") or fields.get("action") or "").strip().lower()
     if action != "new":
         raise Refused("customer_action=new is required")
-    db.campaign(conn, acct["id"], fields.get("campaign_id", "").strip())
+    camp = db.campaign(conn, acct["id"], fields.get("campaign_id", "").strip())
     card = fields.get("card_number", "").strip()
     generate = fields.get("card_number_generate", "").strip()
     if card and generate:
@@ -92,6 +92,10 @@ def record_customer(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[st
         phone=fields.get("phone", "").strip(),
         customer_username=username,
         registered="Y",
+    )
+    conn.execute(
+        "INSERT INTO memberships(account_id, code, campaign_id) VALUES (?, ?, ?)",
+        (acct["id"], code, camp["id"]),
     )
     password = fields.get("customer_password", "")
     if password:
