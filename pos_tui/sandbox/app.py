@@ -24,7 +24,7 @@ import anyio.to_thread
 import httpx
 from starlette.requests import Request
 
-from . import db, reads, reports, writes
+from . import db, members, reads, reports, writes
 from .faults import Decision, DroppedConnection, FaultPlan
 from .render import render
 
@@ -35,20 +35,24 @@ HANDLERS: dict[str, tuple[Handler, bool]] = {
     "customer_info": (reads.customer_info, False),
     "customer_search": (reads.customer_search, False),
     "customer_find": (reads.customer_find, False),
+    "find_customer": (reads.customer_find, False),  # an alias public clients send
     "campaigns_list": (reads.campaigns_list, False),
     "campaign_rewards": (reads.campaign_rewards, False),
     "buyx_items_list": (reads.buyx_items_list, False),
     "account_info": (reads.account_info, False),
     "customer_balance": (reads.customer_balance, False),
+    "balance": (reads.customer_balance, False),  # two public clients call it type=balance
     "reports": (reports.reports, False),
     "dashboard": (reports.dashboard, False),
     "record_activity": (writes.record_activity, True),
     "redeem": (writes.redeem, True),
     "transaction_delete": (writes.transaction_delete, True),
     "batch_transactions": (writes.batch_transactions, True),
+    "record_customer": (members.record_customer, True),
+    "validate_customer_password": (members.validate_customer_password, False),
+    "campaign_promos": (members.campaign_promos, False),
 }
-ALIASES = {"balance": "customer_balance"}  # two public clients call it type=balance
-SECRET_FIELDS = {"user_password", "user_api_key", "api_access_key"}
+SECRET_FIELDS = {"user_password", "user_api_key", "api_access_key", "customer_password"}
 PATHS = {"/", "/api.php"}
 BAD_GATEWAY = (
     b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1>"
@@ -152,7 +156,7 @@ class Sandbox:
         await anyio.to_thread.run_sync(self._run, call_type, fields, secret)
 
     def _run(self, call_type: str, fields: dict[str, str], header_secret: str | None) -> tuple[str, dict]:
-        handler, write = HANDLERS.get(ALIASES.get(call_type, call_type), (None, False))
+        handler, write = HANDLERS.get(call_type, (None, False))
         db.server_tz.set(self.server_tz)
         try:
             context = self.ledger.write() if write else self.ledger.read()
