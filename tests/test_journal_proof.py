@@ -317,3 +317,17 @@ async def test_without_the_time_zone_a_page_of_recent_lines_decides_nothing(tmp_
         await writer.replay()
     assert journal.get(outcome.entry.ref).state == State.UNKNOWN
     assert ledger_refs(sandbox) == Counter()
+
+
+async def test_the_sandbox_answers_type_balance_in_the_live_shape(tmp_path):
+    from pos_tui.api import models as m
+
+    from .sandbox_helpers import auth, raw
+
+    sandbox = make_sandbox(tmp_path)
+    for call in ("customer_balance", "balance"):
+        response = await raw(sandbox, auth(type=call, campaign_id=GIFT, code=JANE["code"]))
+        tree = parse_body(response.content)
+        assert set(tree) == {"status", "campaign"} and "customer" in tree["campaign"]
+        history = m.CustomerBalance.model_validate(tree)
+        assert history.located and [t.authorization for t in history.transactions][-1] == "Birthday gift"
