@@ -80,6 +80,10 @@ class Services:
     receipts_dir: Path = field(default_factory=lambda: data_dir() / "receipts")
     clock: Callable[[], datetime] = datetime.now
     journal: Journal | None = None
+    #: Where receipts print (``printing.Printer``); None: printing is not set up.
+    printer: Any = None
+    #: The store's header on receipts (``receipt.StoreHeader``), read once from ``account_info``.
+    store: Any = None
 
     @property
     def writer(self) -> JournaledWriter:
@@ -127,6 +131,7 @@ def demo_services(
         scan_gap=settings.scan_gap_ms / 1000,
         theme=settings.theme,
         journal=journal,
+        printer=_printer(settings),
     )
 
 
@@ -140,4 +145,11 @@ def live_services(settings: Settings) -> Services:
         receipt_width=settings.receipt_width,
         scan_gap=settings.scan_gap_ms / 1000,
         theme=settings.theme,
+        printer=_printer(settings),
     )
+
+
+def _printer(settings: Settings) -> Any:
+    from .printing import Printer
+
+    return Printer.from_settings(settings)
