@@ -24,7 +24,15 @@ WHEN = datetime(2026, 11, 22, 14, 3)
 HEADER = StoreHeader("Café Müller — Straße", ("Ærøgade 5", "Zürich ZH 8001", "+41 44 123 45 67"))
 
 # ESC/POS commands a job may contain: prefix -> total length in bytes
-_COMMANDS = {b"\x1b@": 2, b"\x1bt": 3, b"\x1bd": 3, b"\x1dV\x00": 3, b"\x1dV\x01": 3, b"\x1dVA": 4, b"\x1dVB": 4}
+_COMMANDS = {
+    b"\x1b@": 2,
+    b"\x1bt": 3,
+    b"\x1bd": 3,
+    b"\x1dV\x00": 3,
+    b"\x1dV\x01": 3,
+    b"\x1dVA": 4,
+    b"\x1dVB": 4,
+}
 
 
 def from_paper(job: bytes, code_page: str) -> tuple[str, list[bytes]]:
@@ -142,12 +150,28 @@ def test_the_store_header_is_read_from_either_set_of_names():
     from pos_tui.api.models import AccountInfo
 
     ours = AccountInfo.model_validate(
-        {"account": {"business_name": "Great Widgets", "street1": "1 Main St", "city": "Springfield",
-                     "state": "IL", "postal_code": "62701", "phone": "555-0100"}}
+        {
+            "account": {
+                "business_name": "Great Widgets",
+                "street1": "1 Main St",
+                "city": "Springfield",
+                "state": "IL",
+                "postal_code": "62701",
+                "phone": "555-0100",
+            }
+        }
     )
     typed = AccountInfo.model_validate(
-        {"account": {"biz_name": "Great Widgets", "biz_address1": "1 Main St", "biz_city": "Springfield",
-                     "biz_state": "IL", "biz_zip": "62701", "contact_phone": "555-0100"}}
+        {
+            "account": {
+                "biz_name": "Great Widgets",
+                "biz_address1": "1 Main St",
+                "biz_city": "Springfield",
+                "biz_state": "IL",
+                "biz_zip": "62701",
+                "contact_phone": "555-0100",
+            }
+        }
     )
     expected = StoreHeader("Great Widgets", ("1 Main St", "Springfield IL 62701", "555-0100"))
     assert StoreHeader.from_account(ours.account) == expected == StoreHeader.from_account(typed.account)

@@ -22,6 +22,7 @@ FORMS = "usb:VID:PID, serial:/dev/ttyUSB0, network:HOST:9100, file:/dev/usb/lp0,
 CONNECT_TIMEOUT = 1.0
 #: Seconds one write may stall (a printer busy printing holds the data back).
 WRITE_TIMEOUT = 10.0
+_CHUNK = 1024  # bytes per write: a fault part-way is reported as such
 
 # DLE EOT n: real-time status. n=1 printer, n=2 offline cause, n=4 paper roll sensor.
 _STATUS_PRINTER, _STATUS_OFFLINE, _STATUS_PAPER = b"\x10\x04\x01", b"\x10\x04\x02", b"\x10\x04\x04"
@@ -104,9 +105,9 @@ def send(job: bytes, target: PrinterTarget, *, profile: str = "") -> None:
         if target.reports_status:
             _check_status(printer, target)
         _timeout(printer, WRITE_TIMEOUT)
-        for start in range(0, len(job), 1024):
-            printer._raw(job[start : start + 1024])  # the driver's write; the job is already encoded
-            sent = start + 1024
+        for start in range(0, len(job), _CHUNK):
+            printer._raw(job[start : start + _CHUNK])  # the driver's write; the job is already encoded
+            sent = start + _CHUNK
         if hasattr(printer, "flush"):
             printer.flush()
     except PrinterFault:
@@ -114,8 +115,8 @@ def send(job: bytes, target: PrinterTarget, *, profile: str = "") -> None:
     except Exception as exc:
         done = min(sent, len(job))
         log.warning("printer %s failed after %d of %d bytes", target, done, len(job), exc_info=True)
-        where = "before the receipt started" if sent == 0 else "in the middle of the receipt"
-        raise PrinterFault(f"The printer ({target}) failed {where}: {_reason(exc)}. Print again.") from None
+        where = " in the middle of the receipt" if sent else ""
+        raise PrinterFault(f"The printer ({target}) failed{where}: {_reason(exc)}. Print again.") from None
     finally:
         try:
             printer.close()
