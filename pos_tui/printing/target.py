@@ -204,7 +204,10 @@ def _timeout(printer: Any, seconds: float) -> None:
 
 
 def _reason(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror.lower()
+    seen: BaseException | None = exc
+    while seen is not None:  # python-escpos wraps the OSError that says what happened
+        if isinstance(seen, OSError) and seen.strerror:
+            return seen.strerror.lower()
+        seen = seen.__cause__ or seen.__context__
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text[:160]
