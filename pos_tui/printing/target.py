@@ -114,7 +114,8 @@ def send(job: bytes, target: PrinterTarget, *, profile: str = "") -> None:
         raise
     except Exception as exc:
         done = min(sent, len(job))
-        log.warning("printer %s failed after %d of %d bytes", target, done, len(job), exc_info=True)
+        log.warning("printer %s failed after %d of %d bytes: %r", target, done, len(job), exc)
+        log.debug("printer failure", exc_info=True)
         where = " in the middle of the receipt" if sent else ""
         raise PrinterFault(f"The printer ({target}) failed{where}: {_reason(exc)}. Print again.") from None
     finally:
@@ -154,7 +155,8 @@ def _connect(target: PrinterTarget, profile: str) -> Any:
     except PrinterFault:
         raise
     except Exception as exc:
-        log.warning("cannot open printer %s", target, exc_info=True)
+        log.warning("cannot open printer %s: %r", target, exc)
+        log.debug("printer failure", exc_info=True)
         raise PrinterFault(f"Cannot reach the printer ({target}): {_reason(exc)}.") from None
     return printer
 
