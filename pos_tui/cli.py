@@ -2,8 +2,8 @@
 
 Exit codes: 0 success (a write: confirmed); 1 the API refused (``error``, ``no_match``) or the
 input is not an API response; 2 usage or settings; 3 a write's outcome is unknown; 4 an earn was
-queued offline; 5 the server could not be reached or failed; 70 an unexpected error (its
-traceback is in the log).
+queued offline; 5 the server could not be reached or failed; 6 the printer failed; 70 an
+unexpected error (its traceback is in the log).
 """
 
 from __future__ import annotations

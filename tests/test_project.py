@@ -19,6 +19,8 @@ PLAIN = [
     "pos_tui/settings.py",
     "pos_tui/services.py",
     "pos_tui/logs.py",
+    "pos_tui/printing",
+    "pos_tui/cli_printer.py",
 ]
 
 
