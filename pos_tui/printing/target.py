@@ -114,7 +114,7 @@ def send(job: bytes, target: PrinterTarget, *, profile: str = "") -> None:
         raise
     except Exception as exc:
         done = min(sent, len(job))
-        log.warning("printer %s failed after %d of %d bytes: %r", target, done, len(job), exc)
+        log.warning("printer %s failed after %d of %d bytes: %s", target, done, len(job), _reason(exc))
         log.debug("printer failure", exc_info=True)
         where = " in the middle of the receipt" if sent else ""
         raise PrinterFault(f"The printer ({target}) failed{where}: {_reason(exc)}. Print again.") from None
@@ -126,7 +126,10 @@ def send(job: bytes, target: PrinterTarget, *, profile: str = "") -> None:
 
 
 def _connect(target: PrinterTarget, profile: str) -> Any:
+    from .text import load_escpos
+
     try:
+        load_escpos()
         from escpos import printer as escpos_printer
     except ImportError:  # pragma: no cover - python-escpos is a dependency
         raise PrinterFault("Printing needs python-escpos (pip install python-escpos).") from None
@@ -155,7 +158,7 @@ def _connect(target: PrinterTarget, profile: str) -> Any:
     except PrinterFault:
         raise
     except Exception as exc:
-        log.warning("cannot open printer %s: %r", target, exc)
+        log.warning("cannot open printer %s: %s", target, _reason(exc))
         log.debug("printer failure", exc_info=True)
         raise PrinterFault(f"Cannot reach the printer ({target}): {_reason(exc)}.") from None
     return printer

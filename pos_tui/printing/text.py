@@ -10,6 +10,10 @@ reach the printer as commands.
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
+import threading
 import unicodedata
 from collections.abc import Callable
 from functools import cache, lru_cache
@@ -112,11 +116,42 @@ def encode(text: str, code_page: str) -> bytes:
     return folder(page)(text).encode(CODE_PAGES[page])
 
 
+_loading = threading.Lock()
+
+
+def load_escpos() -> None:
+    """Import python-escpos once, the way a till wants it. Left alone it parses its 1 MB printer
+    database into a new temporary folder on every start (a second or more) and calls
+    ``logging.basicConfig()`` (a stderr handler on the root logger, under a full-screen UI).
+    Here the parsed database is cached in the data dir and the root logger stays untouched.
+    Blocking: the receipt screen calls it in a thread before the first print."""
+    with _loading:
+        if "escpos.printer" in sys.modules:
+            return
+        if "ESCPOS_CAPABILITIES_PICKLE_DIR" not in os.environ:
+            from ..paths import data_dir
+
+            cache = data_dir() / "cache"
+            try:
+                cache.mkdir(parents=True, exist_ok=True)
+                os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(cache)
+            except OSError:
+                pass  # python-escpos falls back to a temporary folder
+        root = logging.getLogger()
+        guard = logging.NullHandler()  # basicConfig() does nothing when the root has a handler
+        root.addHandler(guard)
+        try:
+            import escpos.printer  # noqa: F401
+        finally:
+            root.removeHandler(guard)
+
+
 def build_job(text: str, *, code_page: str = DEFAULT_CODE_PAGE, profile: str = "", cut: bool = True) -> bytes:
     """The bytes of one print job: initialise, select the code page, the text, feed and cut.
 
     Built on python-escpos's in-memory ``Dummy`` printer, so the job is whole before a byte is sent.
     """
+    load_escpos()
     from escpos.printer import Dummy
 
     page = check_code_page(code_page)

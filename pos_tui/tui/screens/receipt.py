@@ -47,6 +47,16 @@ class ReceiptScreen(TillScreen):
     def on_mount(self) -> None:
         if self.till.services.store is None:
             self.load_store()
+        printer = self.till.services.printer
+        if printer is not None and printer.enabled:
+            self.warm_up()
+
+    @work(group="print", exit_on_error=False, thread=True)
+    def warm_up(self) -> None:
+        """Load the printer library now, so that a fault shows within a second of 'p'."""
+        from ...printing.text import load_escpos
+
+        load_escpos()
 
     @work(group="store", exit_on_error=False)
     async def load_store(self) -> None:
