@@ -297,3 +297,13 @@ def test_an_unreachable_network_printer_is_a_fault_within_a_second():
     with pytest.raises(PrinterFault, match="Cannot reach the printer"):
         Printer(f"network:127.0.0.1:{port}").print_text("x")
     assert time.monotonic() - started < 1.0
+
+
+@given(st.text(max_size=60))
+def test_any_printer_setting_parses_or_says_why_in_one_line(text):
+    try:
+        target = parse_printer(text)
+    except ValueError as exc:
+        assert "\n" not in str(exc) and str(exc)
+    else:
+        assert parse_printer(str(target)) == target  # what `pos-tui config` shows reads back the same

@@ -65,7 +65,7 @@ def parse_printer(text: str) -> PrinterTarget:
     """The target a ``printer`` setting names, or a ValueError that says, in one line, what is wrong."""
     text = text.strip()
     kind, _, rest = text.partition(":")
-    kind = kind.lower()
+    kind, rest = kind.lower(), rest.strip()
     if kind in ("none", ""):
         if rest:
             raise ValueError(f"{text!r}: 'none' takes nothing after it")
