@@ -52,7 +52,9 @@ def main() -> None:
         to_file = Printer(f"file:{tmp}/lp0")
         screen = per_receipt(lambda r: render_receipt(r, width=42), receipts)
         job = per_receipt(lambda r: printer.job(render_receipt(r, width=42, fold=printer.fold)), receipts)
-        sent = per_receipt(lambda r: to_file.print_text(render_receipt(r, width=42, fold=to_file.fold)), receipts)
+        sent = per_receipt(
+            lambda r: to_file.print_text(render_receipt(r, width=42, fold=to_file.fold)), receipts
+        )
     print(f"screen render        {screen:7.3f} ms/receipt  1.0x")
     print(f"render + fold + job  {job:7.3f} ms/receipt  {job / screen:.1f}x")
     print(f"... + sent to a file {sent:7.3f} ms/receipt  {sent / screen:.1f}x")
