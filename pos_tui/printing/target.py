@@ -201,7 +201,7 @@ def _query(printer: Any, command: bytes) -> int | None:
 
 
 def _timeout(printer: Any, seconds: float) -> None:
-    device = getattr(printer, "_device", None)
+    device: Any = getattr(printer, "_device", None)
     if hasattr(device, "settimeout"):
         device.settimeout(seconds)  # a network printer's socket
     elif hasattr(device, "timeout") and hasattr(device, "write_timeout"):

@@ -113,8 +113,8 @@ class ReceiptScreen(TillScreen):
             self.notify("Already printing…")
             return
         self.printing = True
-        if not self.app.busy:
-            self.app.busy = "Printing…"
+        if not self.till.busy:
+            self.till.busy = "Printing…"
         key = self.print_key()
         copy = printer.next_copy(key)
         self.print_paper(printer, key, copy, self.text(copy=copy, fold=printer.fold))
@@ -139,8 +139,8 @@ class ReceiptScreen(TillScreen):
 
     def _printed(self, problem: str, copy: int) -> None:
         self.printing = False
-        if self.app.busy == "Printing…":
-            self.app.busy = ""
+        if self.till.busy == "Printing…":
+            self.till.busy = ""
         if problem:
             self.notify(problem, title="Not printed", severity="error", timeout=15, markup=False)
             return
