@@ -2,8 +2,8 @@
 
 Exit codes: 0 success (a write: confirmed); 1 the API refused (``error``, ``no_match``) or the
 input is not an API response; 2 usage or settings; 3 a write's outcome is unknown; 4 an earn was
-queued offline; 5 the server could not be reached or failed; 70 an unexpected error (its
-traceback is in the log).
+queued offline; 5 the server could not be reached or failed; 6 the printer failed; 70 an
+unexpected error (its traceback is in the log).
 """
 
 from __future__ import annotations
@@ -82,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--request-log", help="append one JSON line per request to this file")
     sandbox.add_argument("--faults", default="", help="e.g. 'record_activity:after_commit=0.2,*:delay=1'")
     sandbox.add_argument("--fault-seed", type=int, default=0)
+    printer = commands.add_parser("printer", help="the receipt printer: 'test' prints a test page")
+    printer.add_argument("action", choices=["test"])
+    printer.add_argument("--printer", help="this printer instead of the configured one (e.g. file:/tmp/x)")
+    printer.add_argument("--width", type=int, choices=[32, 42, 48], help="columns (default: receipt_width)")
+    printer.add_argument("--show", action="store_true", help="also write the page to standard output")
     return parser
 
 
@@ -365,6 +370,12 @@ def cmd_till(args: argparse.Namespace) -> int:
     return _run_till(factory, training=False)
 
 
+def cmd_printer(args: argparse.Namespace) -> int:
+    from .cli_printer import printer_command
+
+    return printer_command(args)
+
+
 def _read_input(name: str) -> bytes:
     if name == "-":
         return sys.stdin.buffer.read()
@@ -397,4 +408,5 @@ _COMMANDS = {
     "logout": cmd_logout,
     "config": cmd_config,
     "journal": cmd_journal,
+    "printer": cmd_printer,
 }

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -15,6 +17,8 @@ from .api.models import receipts as r
 WIDTHS = (32, 42, 48)
 _JOURNAL_TAG = re.compile(r"\s*\[pos:[\w-]+\]")
 TRAINING_MARK = "TRAINING — NOT A RECEIPT"
+DUPLICATE_MARK = "DUPLICATE"
+VOID_MARK = "VOID — TRANSACTION REVERSED"
 KIND_TITLES = {
     "points": "Points",
     "giftcard": "Gift card",
@@ -52,24 +56,70 @@ def money(value: Decimal | None, currency: str = "", glyph: str = "") -> str:
     return f"{text} {currency}".strip()
 
 
+@dataclass(frozen=True)
+class StoreHeader:
+    """The store's name and address at the top of every receipt (from ``account_info``)."""
+
+    name: str = ""
+    lines: tuple[str, ...] = ()
+
+    @classmethod
+    def from_account(cls, account: object) -> StoreHeader:
+        """From ``account_info``'s account, whichever names the server used (``business_name``/
+        ``street1``… or a typed client's ``biz_name``/``biz_address1``…)."""
+        extra = getattr(account, "model_extra", None) or {}
+
+        def get(*names: str) -> str:
+            for name in names:
+                value = getattr(account, name, None) or extra.get(name)
+                if isinstance(value, str) and value.strip():
+                    return " ".join(value.split())
+            return ""
+
+        place = " ".join(
+            part
+            for part in (
+                get("city", "biz_city"),
+                get("state", "biz_state"),
+                get("postal_code", "biz_zip", "zip"),
+            )
+            if part
+        )
+        lines = (
+            get("street1", "biz_address1", "address1", "address"),
+            get("street2", "biz_address2", "address2"),
+            place,
+            get("phone", "contact_phone", "biz_phone"),
+        )
+        return cls(get("business_name", "biz_name", "name"), tuple(line for line in lines if line))
+
+
+def mask_card(number: str) -> str:
+    """A card number as a receipt shows it: its last four characters only."""
+    number = number.strip()
+    return f"****{number[-4:]}" if number else ""
+
+
 class _Paper:
-    def __init__(self, width: int) -> None:
+    def __init__(self, width: int, fold: Callable[[str], str] | None = None) -> None:
         self.width = width
         self.lines: list[str] = []
+        self.fold = fold or (lambda text: text)  # the printer's code page, before the layout
 
     def center(self, text: str) -> None:
-        for line in textwrap.wrap(text, self.width) or [""]:
+        for line in textwrap.wrap(self.fold(text), self.width) or [""]:
             self.lines.append(line.center(self.width).rstrip())
 
     def text(self, text: str) -> None:
-        self.lines.extend(textwrap.wrap(text, self.width, subsequent_indent="  ") or [""])
+        self.lines.extend(textwrap.wrap(self.fold(text), self.width, subsequent_indent="  ") or [""])
 
     def pair(self, label: str, value: str) -> None:
+        label, value = self.fold(label), self.fold(value)
         room = self.width - len(value) - 1
         if room >= 8 and len(label) <= room:
             self.lines.append(f"{label}{' ' * (self.width - len(label) - len(value))}{value}")
             return
-        self.text(label)
+        self.lines.extend(textwrap.wrap(label, self.width, subsequent_indent="  ") or [""])
         for line in textwrap.wrap(value, self.width) or [""]:
             self.lines.append(line.rjust(self.width))
 
@@ -85,17 +135,20 @@ def render_receipt(
     training: bool = False,
     terminal: str = "",
     pending: bool = False,
+    header: StoreHeader | None = None,
+    copy: int = 0,
+    fold: Callable[[str], str] | None = None,
 ) -> str:
+    """The receipt's text. ``copy`` n > 0 marks a reprint DUPLICATE n at the top and the bottom;
+    ``fold`` turns every piece of text into what a printer's code page holds, before the layout."""
     if width not in WIDTHS:
         raise ValueError(f"receipt width must be one of {WIDTHS}")
-    paper = _Paper(width)
-    if training:
-        paper.center(TRAINING_MARK)
+    paper = _Paper(width, fold)
+    marks = _marks(training=training, copy=copy, pending=pending)
+    for mark in marks:
+        paper.center(mark)
         paper.rule()
-    if pending:
-        paper.center("PENDING — will be sent when online")
-        paper.rule()
-    paper.center(receipt.account_name or "Loyalty")
+    _header(paper, receipt, header)
     title = receipt.campaign.name or KIND_TITLES.get(receipt.kind, "")
     paper.center(f"{title} — {'Redemption' if receipt.action == 'redeem' else 'Purchase'}")
     paper.rule()
@@ -103,7 +156,7 @@ def render_receipt(
     if customer.name:
         paper.pair("Customer", customer.name)
     if customer.card_number:
-        paper.pair("Card", customer.card_number)
+        paper.pair("Card", mask_card(customer.card_number))
     paper.rule()
     _body(paper, receipt)
     paper.rule()
@@ -112,16 +165,71 @@ def render_receipt(
     if terminal:
         paper.pair("Till", terminal)
     paper.pair("Time", (when or datetime.now()).strftime("%Y-%m-%d %H:%M"))
-    if pending:
+    for mark in reversed(marks):
         paper.rule()
-        paper.center("PENDING — will be sent when online")
-    if training:
-        paper.rule()
-        paper.center(TRAINING_MARK)
+        paper.center(mark)
     return "\n".join(paper.lines) + "\n"
 
 
-def _body(paper: _Paper, receipt: r.Receipt) -> None:
+def render_void_slip(
+    receipt: r.Receipt,
+    *,
+    width: int = 42,
+    when: datetime | None = None,
+    training: bool = False,
+    terminal: str = "",
+    header: StoreHeader | None = None,
+    copy: int = 0,
+    fold: Callable[[str], str] | None = None,
+) -> str:
+    """The slip of a void: what the voided transaction had recorded, marked VOID top and bottom."""
+    if width not in WIDTHS:
+        raise ValueError(f"receipt width must be one of {WIDTHS}")
+    paper = _Paper(width, fold)
+    marks = [*_marks(training=training, copy=copy), VOID_MARK]
+    for mark in marks:
+        paper.center(mark)
+        paper.rule()
+    _header(paper, receipt, header)
+    title = receipt.campaign.name or KIND_TITLES.get(receipt.kind, "")
+    paper.center(f"{title} — Void")
+    paper.rule()
+    if receipt.customer.name:
+        paper.pair("Customer", receipt.customer.name)
+    if receipt.customer.card_number:
+        paper.pair("Card", mask_card(receipt.customer.card_number))
+    paper.pair("Voided transaction", receipt.transaction_id or "-")
+    paper.rule()
+    paper.text("Reversed:")
+    body = _Paper(width, fold)
+    _body(body, receipt, balances=False)
+    paper.lines.extend(body.lines)
+    paper.rule()
+    if terminal:
+        paper.pair("Till", terminal)
+    paper.pair("Voided at", (when or datetime.now()).strftime("%Y-%m-%d %H:%M"))
+    for mark in reversed(marks):
+        paper.rule()
+        paper.center(mark)
+    return "\n".join(paper.lines) + "\n"
+
+
+def _marks(*, training: bool, copy: int, pending: bool = False) -> list[str]:
+    marks = [TRAINING_MARK] if training else []
+    if copy > 0:
+        marks.append(f"{DUPLICATE_MARK} {copy}")
+    if pending:
+        marks.append("PENDING — will be sent when online")
+    return marks
+
+
+def _header(paper: _Paper, receipt: r.Receipt, header: StoreHeader | None) -> None:
+    paper.center((header and header.name) or receipt.account_name or "Loyalty")
+    for line in header.lines if header else ():
+        paper.center(line)
+
+
+def _body(paper: _Paper, receipt: r.Receipt, *, balances: bool = True) -> None:
     t = receipt.transaction
     note = t.description
     if isinstance(t, r.PointsEarnTransaction):
@@ -178,7 +286,8 @@ def _body(paper: _Paper, receipt: r.Receipt) -> None:
     note = _JOURNAL_TAG.sub("", note).strip()  # the journal's reference is for reconciliation
     if note:
         paper.text(f"Note: {note}")
-    _balances(paper, receipt)
+    if balances:
+        _balances(paper, receipt)
 
 
 def _balances(paper: _Paper, receipt: r.Receipt) -> None:
@@ -206,7 +315,8 @@ def _balances(paper: _Paper, receipt: r.Receipt) -> None:
         if isinstance(cumulative, r.EventsBalance):
             paper.pair("Lifetime visits", amount(cumulative.events))
     elif isinstance(balance, r.MoneyLine):
-        paper.pair("Balance", money(balance.amount, balance.currency, balance.glyph))
+        label = "Remaining balance" if receipt.kind == "giftcard" else "Balance"
+        paper.pair(label, money(balance.amount, balance.currency, balance.glyph))
         if isinstance(cumulative, r.MoneyLine):
             paper.pair("Lifetime", money(cumulative.amount, cumulative.currency, cumulative.glyph))
 

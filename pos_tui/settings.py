@@ -80,13 +80,36 @@ class Settings(BaseSettings):
     #: A run of keys whose median gap is under this (ending in Enter/Tab) is a card reader.
     scan_gap_ms: int = Field(30, ge=5, le=200)
     theme: str = "pos-default"
+<<<<<<< HEAD
     #: Seconds after a send before a write the history shows absent may be sent again (journal).
     resend_after: float = Field(300.0, ge=0, le=86400)
+=======
+    #: Where receipts print: usb:VID:PID, serial:DEVICE, network:HOST[:PORT], file:PATH, cups:NAME, none.
+    printer: str = "none"
+    #: The ESC/POS code page selected on the printer (CP858: CP850 with the euro sign).
+    printer_codepage: str = "CP858"
+    #: python-escpos's printer profile (e.g. "TM-T88III"); empty: its default profile.
+    printer_profile: str = ""
+>>>>>>> h-print
 
     @field_validator("api_url")
     @classmethod
     def _https(cls, value: str) -> str:
         return check_api_url(value)
+
+    @field_validator("printer")
+    @classmethod
+    def _printer(cls, value: str) -> str:
+        from .printing.target import parse_printer
+
+        return str(parse_printer(value))  # a ValueError's message is the one line the user sees
+
+    @field_validator("printer_codepage")
+    @classmethod
+    def _codepage(cls, value: str) -> str:
+        from .printing.text import check_code_page
+
+        return check_code_page(value)
 
     @classmethod
     def settings_customise_sources(
@@ -182,7 +205,7 @@ def load_settings(**overrides: Any) -> Settings:
         if error["type"] == "extra_forbidden":
             problem = "is not a known setting"
         else:
-            problem = error["msg"]
+            problem = str(error["msg"]).removeprefix("Value error, ")
         import os
 
         variable = f"POS_TUI_{key.upper()}"

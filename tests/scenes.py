@@ -67,6 +67,17 @@ async def receipt(pilot: Pilot[Any]) -> None:
     await earn(pilot)
     await pilot.press("enter")
     await until(pilot, lambda: isinstance(pilot.app.screen, ReceiptScreen))
+    await until(pilot, lambda: pilot.app.services.store is not None)  # the header, from account_info
+    await pilot.pause(0.1)
+
+
+async def receipt_print_fault(pilot: Pilot[Any]) -> None:
+    from pos_tui.printing import Printer
+
+    await receipt(pilot)
+    pilot.app.services.printer = Printer("file:/nonexistent/usb/lp0")
+    await pilot.press("p")
+    await until(pilot, lambda: any(n.title == "Not printed" for n in pilot.app._notifications))
     await pilot.pause(0.1)
 
 
@@ -114,6 +125,7 @@ SCENES: dict[str, tuple[tuple[int, int], Scene]] = {
     "earn": ((100, 32), earn),
     "redeem": ((100, 32), redeem),
     "receipt": ((100, 36), receipt),
+    "receipt-print-fault": ((80, 24), receipt_print_fault),
     "void": ((100, 32), void),
     "history": ((100, 32), history),
     "find": ((100, 32), find),

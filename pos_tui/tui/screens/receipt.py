@@ -1,7 +1,8 @@
-"""The receipt the API returned, as it prints; export it, or void the transaction."""
+"""The receipt the API returned, as it prints; print it, export it, or void the transaction."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -14,15 +15,18 @@ from textual.widgets import Static
 from ...api import errors
 from ...api import models as m
 from ...api import requests as rq
-from ...receipt import WIDTHS, render_receipt
+from ...receipt import WIDTHS, StoreHeader, render_receipt, render_void_slip
 from ..wording import explain
 from .base import TillScreen
 from .confirm import ConfirmScreen, reversal_text
+
+log = logging.getLogger("pos_tui.print")
 
 
 class ReceiptScreen(TillScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,escape", "done", "Done"),
+        Binding("p", "print", "Print"),
         Binding("w", "width", "Paper width"),
         Binding("s", "save", "Save as text"),
         Binding("v", "void", "Void"),
@@ -38,6 +42,32 @@ class ReceiptScreen(TillScreen):
         self.width = self.till.services.receipt_width if self.till.services.receipt_width in WIDTHS else 42
         self.when = self.till.services.clock()
         self.voided = False
+        self.printing = False
+
+    def on_mount(self) -> None:
+        if self.till.services.store is None:
+            self.load_store()
+        printer = self.till.services.printer
+        if printer is not None and printer.enabled:
+            self.warm_up()
+
+    @work(group="print", exit_on_error=False, thread=True)
+    def warm_up(self) -> None:
+        """Load the printer library now, so that a fault shows within a second of 'p'."""
+        from ...printing.text import load_escpos
+
+        load_escpos()
+
+    @work(group="store", exit_on_error=False)
+    async def load_store(self) -> None:
+        """The store's name and address for the header, read once per session (account_info)."""
+        try:
+            info: Any = await self.till.services.api.account_info()
+        except errors.LoyaltyError as exc:
+            log.info("no store header: %s", exc)
+            return
+        self.till.services.store = StoreHeader.from_account(info.account)
+        self.query_one("#paper", Static).update(self.text())
 
     def heading(self) -> str:
         if self.pending:
@@ -47,17 +77,74 @@ class ReceiptScreen(TillScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="receipt-scroll"), Center():
-            yield Static(self.text(), id="paper")
+            yield Static(self.text(), id="paper", markup=False)  # names, addresses: literal
 
-    def text(self) -> str:
-        return render_receipt(
-            self.receipt,
-            width=self.width,
-            when=self.when,
-            training=self.till.services.training,
-            terminal=self.till.services.terminal,
-            pending=self.pending,
-        )
+    def text(self, *, copy: int = 0, fold: Any = None) -> str:
+        """The paper: the receipt, or once voided the void slip; ``copy`` n > 0 is DUPLICATE n."""
+        services = self.till.services
+        common: dict[str, Any] = {
+            "width": self.width,
+            "training": services.training,
+            "terminal": services.terminal,
+            "header": services.store,
+            "copy": copy,
+            "fold": fold,
+        }
+        if self.voided:
+            return render_void_slip(self.receipt, when=self.voided_at, **common)
+        return render_receipt(self.receipt, when=self.when, pending=self.pending, **common)
+
+    def print_key(self) -> str:
+        """What the printer counts copies of: this transaction's receipt, or its void slip."""
+        what = self.receipt.transaction_id or f"pending-{id(self.receipt)}"
+        return f"{'void' if self.voided else 'receipt'}:{what}"
+
+    def action_print(self) -> None:
+        printer = self.till.services.printer
+        if printer is None or not printer.enabled:
+            self.notify(
+                'No printer is set up: set printer = "usb:VID:PID" (or network:, serial:, file:, cups:) '
+                "in the settings, or POS_TUI_PRINTER. 's' saves the receipt as text.",
+                severity="warning",
+                timeout=10,
+            )
+            return
+        if self.printing:
+            self.notify("Already printing…")
+            return
+        self.printing = True
+        if not self.till.busy:
+            self.till.busy = "Printing…"
+        key = self.print_key()
+        copy = printer.next_copy(key)
+        self.print_paper(printer, key, copy, self.text(copy=copy, fold=printer.fold))
+
+    @work(group="print", exit_on_error=False, thread=True)
+    def print_paper(self, printer: Any, key: str, copy: int, text: str) -> None:
+        from ...printing import PrinterFault
+
+        try:
+            printer.print_text(text)
+        except PrinterFault as exc:
+            self.app.call_from_thread(self._printed, str(exc), copy)
+            return
+        except Exception:  # a bug in a driver: the trace goes to the log, the cashier gets words
+            log.exception("printing %s failed", key)
+            self.app.call_from_thread(
+                self._printed, "The printer failed (details in the log). Print again.", copy
+            )
+            return
+        printer.printed(key)
+        self.app.call_from_thread(self._printed, "", copy)
+
+    def _printed(self, problem: str, copy: int) -> None:
+        self.printing = False
+        if self.till.busy == "Printing…":
+            self.till.busy = ""
+        if problem:
+            self.notify(problem, title="Not printed", severity="error", timeout=15, markup=False)
+            return
+        self.notify(f"Printed (DUPLICATE {copy})." if copy else "Printed.")
 
     def action_width(self) -> None:
         self.width = WIDTHS[(WIDTHS.index(self.width) + 1) % len(WIDTHS)]
@@ -118,7 +205,9 @@ class ReceiptScreen(TillScreen):
             self.notify(problem, severity="warning", timeout=15)
             return
         self.voided = True
-        self.set_heading(f"Receipt — transaction {self.receipt.transaction_id} VOIDED")
+        self.voided_at = self.till.services.clock()
+        self.set_heading(f"Void slip — transaction {self.receipt.transaction_id} VOIDED ('p' prints it)")
+        self.query_one("#paper", Static).update(self.text())
         self.notify(f"Transaction {self.receipt.transaction_id} voided.")
 
     async def _code_for_card(self) -> str:
