@@ -80,14 +80,11 @@ class Services:
     receipts_dir: Path = field(default_factory=lambda: data_dir() / "receipts")
     clock: Callable[[], datetime] = datetime.now
     journal: Journal | None = None
-<<<<<<< HEAD
     resend_after: float = 300.0
-=======
     #: Where receipts print (``printing.Printer``); None: printing is not set up.
     printer: Any = None
     #: The store's header on receipts (``receipt.StoreHeader``), read once from ``account_info``.
     store: Any = None
->>>>>>> h-print
 
     @property
     def writer(self) -> JournaledWriter:
@@ -135,11 +132,8 @@ def demo_services(
         scan_gap=settings.scan_gap_ms / 1000,
         theme=settings.theme,
         journal=journal,
-<<<<<<< HEAD
         resend_after=settings.resend_after,
-=======
         printer=_printer(settings),
->>>>>>> h-print
     )
 
 
@@ -153,11 +147,8 @@ def live_services(settings: Settings) -> Services:
         receipt_width=settings.receipt_width,
         scan_gap=settings.scan_gap_ms / 1000,
         theme=settings.theme,
-<<<<<<< HEAD
         resend_after=settings.resend_after,
-=======
         printer=_printer(settings),
->>>>>>> h-print
     )
 
 

@@ -80,17 +80,14 @@ class Settings(BaseSettings):
     #: A run of keys whose median gap is under this (ending in Enter/Tab) is a card reader.
     scan_gap_ms: int = Field(30, ge=5, le=200)
     theme: str = "pos-default"
-<<<<<<< HEAD
     #: Seconds after a send before a write the history shows absent may be sent again (journal).
     resend_after: float = Field(300.0, ge=0, le=86400)
-=======
     #: Where receipts print: usb:VID:PID, serial:DEVICE, network:HOST[:PORT], file:PATH, cups:NAME, none.
     printer: str = "none"
     #: The ESC/POS code page selected on the printer (CP858: CP850 with the euro sign).
     printer_codepage: str = "CP858"
     #: python-escpos's printer profile (e.g. "TM-T88III"); empty: its default profile.
     printer_profile: str = ""
->>>>>>> h-print
 
     @field_validator("api_url")
     @classmethod
