@@ -80,7 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--request-log", help="append one JSON line per request to this file")
     sandbox.add_argument("--faults", default="", help="e.g. 'record_activity:after_commit=0.2,*:delay=1'")
     sandbox.add_argument("--fault-seed", type=int, default=0)
+
+    from .cli_serve import add_parser as add_serve
+
+    add_serve(commands)
     return parser
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .cli_serve import cmd_serve as serve
+
+    return serve(args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -497,4 +507,5 @@ _COMMANDS = {
     "logout": cmd_logout,
     "config": cmd_config,
     "journal": cmd_journal,
+    "serve": cmd_serve,
 }
