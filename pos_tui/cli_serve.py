@@ -61,8 +61,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from .room import TrainingRoom
     except ImportError as exc:
         raise CommandError(
-            f"the training room needs textual-serve ({exc.name} is missing): "
-            "pip install 'pos-tui[serve]'",
+            f"the training room needs textual-serve ({exc.name} is missing): pip install 'pos-tui[serve]'",
             EXIT_USAGE,
         ) from None
     from .logs import setup_logging
@@ -72,6 +71,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         room.serve()
     except OSError as exc:
-        raise CommandError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", EXIT_USAGE) from None
+        raise CommandError(
+            f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", EXIT_USAGE
+        ) from None
     print("pos-tui serve: the training room is closed; every session's data is removed.", file=sys.stderr)
     return EXIT_OK

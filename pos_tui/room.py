@@ -260,7 +260,9 @@ class TrainingRoom(Server):
 
     def changed(self, event: str) -> None:
         opened = ", ".join(f"#{s.number} since {s.started:%H:%M:%S}" for s in self.sessions.values())
-        self.say(f"{event}; open {len(self.sessions)} of {self.max_sessions}" + (f": {opened}" if opened else ""))
+        self.say(
+            f"{event}; open {len(self.sessions)} of {self.max_sessions}" + (f": {opened}" if opened else "")
+        )
 
     # --- the server -----------------------------------------------------------------------------
 
@@ -349,4 +351,3 @@ def _duration(seconds: float) -> str:
     minutes, secs = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
