@@ -38,6 +38,27 @@ COOKIE = "pos_tui_room"
 ALLOWED_ENV = ("PATH", "HOME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TERM", "TZ")
 QUIT_GRACE = 5.0  # seconds a session process gets to quit after its page closes
 KILL_GRACE = 3.0  # then SIGTERM, this long, then SIGKILL
+OWNER = "room.pid"  # in the room's folder: a later room removes the folder of one that was killed
+
+
+def _parent_death_signal() -> Any:
+    """Linux: a session process gets SIGTERM if the room dies without stopping it (kill -9)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here, not in the forked child
+    except (OSError, AttributeError):
+        return None
+
+    def set_it() -> None:
+        prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+    return set_it
+
+
+_ON_FORK = _parent_death_signal()
 
 
 def session_environment(data_dir: Path, width: int, height: int) -> dict[str, str]:
@@ -91,6 +112,7 @@ class RoomSession(AppService):
             env=session_environment(self.data_dir, width, height),
             cwd=self.data_dir,
             start_new_session=True,
+            preexec_fn=_ON_FORK,
         )
         assert process.stdin is not None
         self._stdin = process.stdin
@@ -290,7 +312,9 @@ class TrainingRoom(Server):
 
     async def run(self, stop: asyncio.Event) -> None:
         """Listen until ``stop`` is set; every session is stopped and its data removed on the way out."""
+        await asyncio.to_thread(remove_abandoned_rooms, Path(tempfile.gettempdir()))
         self._root = Path(tempfile.mkdtemp(prefix="pos-tui-room-"))
+        (self._root / OWNER).write_text(str(os.getpid()))
         runner = web.AppRunner(await self._make_app(), access_log=None, shutdown_timeout=10)
         await runner.setup()
         try:
@@ -325,6 +349,28 @@ class TrainingRoom(Server):
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         await self.run(stop)
+
+
+def remove_abandoned_rooms(base: Path) -> list[Path]:
+    """Remove the folders of rooms whose server is gone (killed before it could clean up)."""
+    removed = []
+    for folder in base.glob("pos-tui-room-*"):
+        try:
+            if not folder.is_dir() or folder.stat().st_uid != os.getuid():
+                continue
+            pid = int((folder / OWNER).read_text())
+        except (OSError, ValueError):
+            continue
+        try:
+            os.kill(pid, 0)
+            continue  # that room is running
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
 
 
 def _digest(text: str) -> bytes:

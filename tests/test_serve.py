@@ -236,3 +236,20 @@ async def test_without_a_password_on_loopback_the_room_is_open(tmp_path: Path):
         async with http() as client:
             till = await (await client.get(room.url)).text()
             assert "data-session-websocket-url" in till
+
+
+async def test_a_killed_room_takes_its_sessions_with_it_and_the_next_room_removes_its_folder(tmp_path: Path):
+    with running_room(tmp_path) as room:
+        async with http() as client:
+            await log_in(client, room)
+            async with client.ws_connect(room.ws_url) as ws:
+                await screen_until(ws, b"TRAINING")
+                pids = room.session_pids()
+                assert len(pids) == 1
+                room.process.kill()  # kill -9: the room cannot stop its sessions itself
+                room.process.wait(timeout=10)
+        assert wait_until(lambda: not Path(f"/proc/{pids[0]}").exists(), 15)  # parent-death signal
+        left = room.room_dirs()
+        assert len(left) == 1 and list(left[0].glob("session-*"))
+    with running_room(tmp_path) as again:
+        assert again.room_dirs() != left and len(again.room_dirs()) == 1
