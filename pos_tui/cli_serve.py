@@ -64,9 +64,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"the training room needs textual-serve ({exc.name} is missing): pip install 'pos-tui[serve]'",
             EXIT_USAGE,
         ) from None
+    import logging
+
     from .logs import setup_logging
 
-    setup_logging()
+    if setup_logging():  # textual-serve's and aiohttp's messages go to our log, not the terminal
+        ours = logging.getLogger("pos_tui")
+        for name in ("textual-serve", "aiohttp"):
+            library = logging.getLogger(name)
+            for handler in ours.handlers:
+                library.addHandler(handler)
+            library.setLevel(logging.INFO)
+            library.propagate = False
     room = TrainingRoom(host=args.host, port=args.port, password=password, max_sessions=args.max_sessions)
     try:
         room.serve()

@@ -17,7 +17,7 @@ pytest.importorskip("textual_serve", reason="the training room needs textual-ser
 import aiohttp  # noqa: E402  (textual-serve brings it)
 
 from pos_tui.cli_serve import is_loopback  # noqa: E402
-from pos_tui.room import ALLOWED_ENV  # noqa: E402
+from pos_tui.room_session import ALLOWED_ENV  # noqa: E402
 
 from .room_helpers import PASSWORD, Room, running_room  # noqa: E402
 
@@ -253,3 +253,34 @@ async def test_a_killed_room_takes_its_sessions_with_it_and_the_next_room_remove
         assert len(left) == 1 and list(left[0].glob("session-*"))
     with running_room(tmp_path) as again:
         assert again.room_dirs() != left and len(again.room_dirs()) == 1
+
+
+async def test_a_till_that_fails_ends_the_page_and_its_stderr_goes_to_the_log_not_the_trainer(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+):
+    import io
+
+    from pos_tui.room import TrainingRoom
+
+    crash = "import sys; sys.stderr.write('Traceback (most recent call last): boom [/x]\\n'); sys.exit(70)"
+    view = io.StringIO()
+    room = TrainingRoom(port=0, command=[sys.executable, "-c", crash], out=view)
+    stop = asyncio.Event()
+    serving = asyncio.create_task(room.run(stop))
+    try:
+        while not room.urls:
+            await asyncio.sleep(0.02)
+        async with http() as client:
+            ws = await client.ws_connect(room.urls[0] + "ws")
+            message = await asyncio.wait_for(ws.receive(), 20)
+            assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+        for _ in range(200):
+            if "session 1 closed" in view.getvalue():
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await serving
+    assert "session 1 closed" in view.getvalue()
+    assert "boom" not in view.getvalue() and "Traceback" not in view.getvalue()
+    assert any("boom [/x]" in r.getMessage() for r in caplog.records if r.name == "pos_tui.room")
