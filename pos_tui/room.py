@@ -99,7 +99,7 @@ class TrainingRoom(Server):
             )
             return response
         await asyncio.sleep(0.5)  # a guess costs time
-        self.say(f"wrong room password from {request.remote}")
+        self.say(f"wrong room password from {request.remote or 'an unknown address'}")
         return pages.login(wrong=True)
 
     async def guard(self, request: web.Request) -> None:
@@ -202,8 +202,8 @@ class TrainingRoom(Server):
         self._root = Path(tempfile.mkdtemp(prefix="pos-tui-room-"))
         (self._root / OWNER).write_text(str(os.getpid()))
         runner = web.AppRunner(await self._make_app(), access_log=None, shutdown_timeout=10)
-        await runner.setup()
         try:
+            await runner.setup()
             site = web.TCPSite(runner, self.host, self.port)
             await site.start()
             server = site._server

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import signal
 import subprocess
@@ -284,3 +285,22 @@ async def test_a_till_that_fails_ends_the_page_and_its_stderr_goes_to_the_log_no
     assert "session 1 closed" in view.getvalue()
     assert "boom" not in view.getvalue() and "Traceback" not in view.getvalue()
     assert any("boom [/x]" in r.getMessage() for r in caplog.records if r.name == "pos_tui.room")
+
+
+def test_a_port_in_use_is_a_clear_message(tmp_path: Path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "pos_tui", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={**os.environ, "TMPDIR": str(tmp_path)},
+        )
+    assert result.returncode == 2, result
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.glob("pos-tui-room-*")) == []
