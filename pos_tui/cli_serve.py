@@ -61,7 +61,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from .room import TrainingRoom
     except ImportError as exc:
         raise CommandError(
-            f"the training room needs textual-serve ({exc.name} is missing): pip install 'pos-tui[serve]'",
+            f"the training room needs textual-serve ({exc.name} cannot be imported): "
+            "pip install 'pos-tui[serve]' (in a checkout: pip install -e '.[serve]')",
             EXIT_USAGE,
         ) from None
     import logging

@@ -304,3 +304,10 @@ def test_a_port_in_use_is_a_clear_message(tmp_path: Path):
     assert result.returncode == 2, result
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
     assert list(tmp_path.glob("pos-tui-room-*")) == []
+
+
+def test_without_textual_serve_the_command_says_which_extra_to_install():
+    code = "import sys; sys.modules['textual_serve'] = None; from pos_tui.cli import main; sys.exit(main(['serve']))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert "pip install 'pos-tui[serve]'" in result.stderr and "Traceback" not in result.stderr
