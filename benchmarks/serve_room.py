@@ -9,6 +9,8 @@
 2. Memory per session: VmRSS of each session process (the process group) 5 s after its first
    screen (the demo's sandbox loads behind it), with 1 and with --concurrent sessions open; and
    the room server's own VmRSS.
+   The same without a browser: WebSocket clients, 1 and --concurrent at once, until the TRAINING
+   banner's bytes arrive (the room and the tills' own cost, no Chromium on the CPUs).
 3. Leaks: --cycles WebSocket connect/disconnect cycles without a browser (every other one closes
    right after the handshake, before the till has drawn anything); then the session processes and
    session data dirs left.
@@ -174,6 +176,26 @@ def measure_browser(room: Room, ready: str, runs: int, concurrent: int) -> dict[
     return result
 
 
+async def websocket_first_screens(room: Room, count: int) -> list[float]:
+    """Without a browser: ``count`` WebSocket sessions opened at once; seconds until TRAINING arrives."""
+    import aiohttp
+
+    async def one(client: aiohttp.ClientSession) -> float:
+        start = time.monotonic()
+        async with client.ws_connect(room.ws_url + "?width=120&height=30") as ws:
+            seen = b""
+            while b"TRAINING" not in seen:
+                message = await asyncio.wait_for(ws.receive(), 120)
+                seen += message.data if message.type == aiohttp.WSMsgType.BINARY else b""
+            return time.monotonic() - start
+
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
+        await client.post(room.url + "login", data={"password": PASSWORD})
+        times = await asyncio.gather(*(one(client) for _ in range(count)))
+    wait_idle(room)
+    return list(times)
+
+
 async def cycles(room: Room, count: int) -> tuple[int, float]:
     import aiohttp
 
@@ -215,6 +237,8 @@ def main() -> int:
     try:
         with running_room(tmp, "--max-sessions", str(max(12, args.concurrent))) as room:
             till = measure_browser(room, "Scan the customer's card", args.runs, args.concurrent)
+            till["ws_1"] = [asyncio.run(websocket_first_screens(room, 1))[0] for _ in range(args.runs)]
+            till["ws_n"] = asyncio.run(websocket_first_screens(room, args.concurrent))
             done, took = asyncio.run(cycles(room, args.cycles))
             time.sleep(1)
             wait_idle(room, 30)
@@ -222,6 +246,8 @@ def main() -> int:
             closed = len(re.findall(r"session \d+ closed", room.output()))
         with baseline_room(tmp, max(12, args.concurrent)) as base_room:
             base = measure_browser(base_room, "minimal app ready", args.runs, args.concurrent)
+            base["ws_1"] = [asyncio.run(websocket_first_screens(base_room, 1))[0] for _ in range(args.runs)]
+            base["ws_n"] = asyncio.run(websocket_first_screens(base_room, args.concurrent))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"load average at end {os.getloadavg()}")
@@ -234,6 +260,15 @@ def main() -> int:
         ours = statistics.median(r for _, r in till[key])  # type: ignore[attr-defined]
         theirs = statistics.median(r for _, r in base[key])  # type: ignore[attr-defined]
         print(f"  ratio till / baseline, {label}: {ours / theirs:.2f}")
+    print()
+    print("first screen without a browser (WebSocket client, until TRAINING arrives):")
+    for key, label in (("ws_1", "1 session"), ("ws_n", f"{args.concurrent} at once")):
+        ours, theirs = till[key], base[key]
+        print(
+            f"  {label:10s} pos-tui demo median {statistics.median(ours):5.2f} s (max {max(ours):5.2f})   "
+            f"baseline median {statistics.median(theirs):5.2f} s (max {max(theirs):5.2f})   "
+            f"ratio {statistics.median(ours) / statistics.median(theirs):.2f}"
+        )
     print()
     print("memory (VmRSS of each session process, MB):")
     for label, data in (("pos-tui demo", till), ("baseline", base)):
