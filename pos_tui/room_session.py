@@ -124,7 +124,7 @@ class RoomSession(AppService):
                 except TimeoutError:
                     pass
             if process is not None:
-                await _reap(process)
+                await _reap(process, 1.0 if task is not None else 0.0)
             if task is not None and not task.done():
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
@@ -142,18 +142,18 @@ async def _log_stderr(stream: asyncio.StreamReader, name: str) -> None:
         log.warning("%s wrote to stderr:\n%s", name, kept.decode("utf-8", "replace"))
 
 
-async def _reap(process: asyncio.subprocess.Process) -> None:
+async def _reap(process: asyncio.subprocess.Process, grace: float) -> None:
+    """Wait ``grace`` seconds for the process to end, then SIGTERM its group, then SIGKILL it."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
-        if process.returncode is not None:
-            break
         try:
-            await asyncio.wait_for(process.wait(), QUIT_GRACE if sig == signal.SIGTERM else KILL_GRACE)
-            break
+            await asyncio.wait_for(process.wait(), grace)
+            return
         except TimeoutError:
             try:
                 os.killpg(process.pid, sig)
             except ProcessLookupError:
                 break
+        grace = KILL_GRACE
     await process.wait()
 
 

@@ -311,3 +311,53 @@ def test_without_textual_serve_the_command_says_which_extra_to_install():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
     assert result.returncode == 2
     assert "pip install 'pos-tui[serve]'" in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_a_till_that_ignores_quit_and_sigterm_is_killed_with_its_group_and_its_data_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import io
+
+    from pos_tui import room_session
+    from pos_tui.room import TrainingRoom
+
+    monkeypatch.setattr(room_session, "QUIT_GRACE", 0.5)
+    monkeypatch.setattr(room_session, "KILL_GRACE", 0.5)
+    stubborn = (
+        "import signal, subprocess, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import signal, time; "
+        "signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)'])\n"
+        "open('child.pid', 'w').write(str(child.pid))\n"
+        "sys.stdout.write('__GANGLION__\\n'); sys.stdout.flush(); time.sleep(600)\n"
+    )
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    view = io.StringIO()
+    room = TrainingRoom(port=0, command=[sys.executable, "-c", stubborn], out=view)
+    stop = asyncio.Event()
+    serving = asyncio.create_task(room.run(stop))
+    try:
+        while not room.urls:
+            await asyncio.sleep(0.02)
+        async with http() as client:
+            async with client.ws_connect(room.urls[0] + "ws"):
+                session = next(iter(room.sessions.values()))
+                assert session.service is not None
+                data = session.service.data_dir
+                for _ in range(200):
+                    if (data / "child.pid").is_file() and (data / "child.pid").read_text():
+                        break
+                    await asyncio.sleep(0.05)
+                pids = [session.service.pid, int((data / "child.pid").read_text())]
+        for _ in range(200):
+            if "session 1 closed" in view.getvalue():
+                break
+            await asyncio.sleep(0.05)
+        assert "session 1 closed" in view.getvalue()
+        assert not data.exists()
+        for pid in pids:  # the till and the process it started: SIGKILL to the whole group
+            assert (
+                not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+            )
+    finally:
+        stop.set()
+        await serving
