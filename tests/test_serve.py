@@ -209,7 +209,9 @@ async def test_a_full_room_says_so_and_opens_again_when_a_trainee_leaves(tmp_pat
                     await second.ws_connect(room.ws_url)
                 assert refused.value.status == 503
                 assert len(room.session_pids()) == 1
-            assert wait_until(lambda: room.session_pids() == [])
+            # the slot is free once the till is gone and its data removed: the trainer's view says so
+            room.wait_for_line(r"session 1 closed")
+            assert room.session_pids() == [] and room.session_dirs() == []
             again = await second.get(room.url)
             assert again.status == 200 and "data-session-websocket-url" in await again.text()
 
