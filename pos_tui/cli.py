@@ -87,7 +87,17 @@ def build_parser() -> argparse.ArgumentParser:
     printer.add_argument("--printer", help="this printer instead of the configured one (e.g. file:/tmp/x)")
     printer.add_argument("--width", type=int, choices=[32, 42, 48], help="columns (default: receipt_width)")
     printer.add_argument("--show", action="store_true", help="also write the page to standard output")
+
+    from .cli_serve import add_parser as add_serve
+
+    add_serve(commands)
     return parser
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .cli_serve import cmd_serve as serve
+
+    return serve(args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -409,4 +419,5 @@ _COMMANDS = {
     "config": cmd_config,
     "journal": cmd_journal,
     "printer": cmd_printer,
+    "serve": cmd_serve,
 }
