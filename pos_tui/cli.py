@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="the till in training mode on the embedded sandbox")
     demo.add_argument("--keep", action="store_true", help="keep the training data of the last run")
+    demo.add_argument("--kiosk", action="store_true", help="the customer kiosk on the demo data")
 
     decode = commands.add_parser("decode", help="decode a response body and print it as the API's JSON")
     decode.add_argument("--call", required=True, help="the API's type, or a report's name")
@@ -80,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--request-log", help="append one JSON line per request to this file")
     sandbox.add_argument("--faults", default="", help="e.g. 'record_activity:after_commit=0.2,*:delay=1'")
     sandbox.add_argument("--fault-seed", type=int, default=0)
+    from .cli_kiosk import add_arguments
+
+    add_arguments(commands.add_parser("kiosk", help="the customer kiosk (read-only, locked down)"))
     return parser
 
 
@@ -456,12 +460,23 @@ async def _replay(path: Any) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    if args.kiosk:
+        from .cli_kiosk import cmd_demo_kiosk
+
+        return cmd_demo_kiosk(args)
+
     def factory(settings: Any) -> Any:
         from .services import demo_services
 
         return demo_services(settings, reset=not args.keep)
 
     return _run_till(factory, training=True)
+
+
+def cmd_kiosk(args: argparse.Namespace) -> int:
+    from .cli_kiosk import cmd_kiosk as run
+
+    return run(args)
 
 
 def cmd_till(args: argparse.Namespace) -> int:
@@ -497,4 +512,5 @@ _COMMANDS = {
     "logout": cmd_logout,
     "config": cmd_config,
     "journal": cmd_journal,
+    "kiosk": cmd_kiosk,
 }
