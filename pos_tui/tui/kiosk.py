@@ -62,7 +62,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self.crashed = False
         self.generation = 0  # bumped by every wipe: a lookup that started before it is dropped
         self._recent_keys: list[tuple[str, float]] = []
-        self._idle_timer: Any = None
+        self.last_activity = get_time()
+        self.dirty = False  # something of a customer (a key, a scan, a screen) may be showing
         from ..themes import load_themes
 
         themes, problems = load_themes(theme_dirs)
@@ -85,7 +86,7 @@ class KioskApp(App[None], inherit_bindings=False):
         return screen
 
     def on_mount(self) -> None:
-        self._idle_timer = self.set_timer(self.options.idle_seconds, self._idle, pause=True)
+        self.set_interval(0.25, self._tick)
         if self._factory is not None:
             self.scan_screen.busy("Starting…")
             self.run_worker(self._factory, thread=True, group="startup", exit_on_error=False)
@@ -161,14 +162,14 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def touch(self) -> None:
         """A key or a scan: the idle wipe starts counting again."""
-        if self._idle_timer is not None:
-            self._idle_timer.reset()
-            self._idle_timer.resume()
+        self.last_activity = get_time()
+        self.dirty = True
 
-    def _idle(self) -> None:
-        log.info("idle for %ss: wiped", self.options.idle_seconds)
-        self.wipe()
-        self._idle_timer.pause()
+    def _tick(self) -> None:
+        if self.dirty and get_time() - self.last_activity >= self.options.idle_seconds:
+            log.info("idle for %ss: wiped", self.options.idle_seconds)
+            self.wipe()
+            self.dirty = False
 
     def wipe(self, message: str = "") -> None:
         """Back to "Scan your card" with nothing of the last customer left: screens, PIN, held keys."""
