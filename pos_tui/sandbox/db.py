@@ -64,6 +64,10 @@ CREATE TABLE IF NOT EXISTS transactions (
 CREATE INDEX IF NOT EXISTS transactions_customer ON transactions(account_id, code, campaign_id);
 CREATE INDEX IF NOT EXISTS transactions_created ON transactions(account_id, created);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS customer_passwords (
+    account_id TEXT NOT NULL, code TEXT NOT NULL, salt TEXT NOT NULL, hash TEXT NOT NULL,
+    PRIMARY KEY (account_id, code)
+);
 """
 
 CENT = Decimal("0.01")
