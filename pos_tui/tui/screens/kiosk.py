@@ -209,7 +209,7 @@ class KioskCustomerScreen(KioskScreen):
         self.idle_seconds = idle_seconds
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="kiosk-customer"):
+        with VerticalScroll(id="kiosk-customer", can_focus=False):
             yield BigText(f"Hello {self.view.first_name}", id="kiosk-hello")
             if self.view.tiles:
                 yield ItemGrid(*(TileView(t) for t in self.view.tiles), id="kiosk-tiles", min_column_width=34)
