@@ -331,3 +331,26 @@ async def test_a_failing_lookup_says_sorry_and_logs_the_trace(tmp_path, monkeypa
         await until(pilot, lambda: "cannot be shown right now" in screen_text(app))
         assert app.is_running and not app.crashed
     assert any(r.exc_info and "unexpected shape" in str(r.exc_info[1]) for r in caplog.records)
+
+
+async def test_a_card_scanned_while_the_kiosk_starts_is_shown_once_it_has(tmp_path):
+    import threading
+
+    from pos_tui.kiosk import KioskOptions
+    from pos_tui.tui.kiosk import KioskApp
+
+    services = make_kiosk(tmp_path)._services
+    release = threading.Event()
+
+    def slow_start():
+        release.wait(10)
+        return services
+
+    app = KioskApp(slow_start, KioskOptions(training=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.1)
+        assert "Starting" in screen_text(app)
+        await scan(pilot, JOHN["card_number"])
+        release.set()
+        await until(pilot, lambda: isinstance(app.screen, KioskCustomerScreen))
+        assert app.screen.view.first_name == "John"

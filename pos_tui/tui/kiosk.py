@@ -62,6 +62,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.crashed = False
         self.generation = 0  # bumped by every wipe: a lookup that started before it is dropped
         self._recent_keys: list[tuple[str, float]] = []
+        self._waiting = ""  # a card scanned while the kiosk was starting
         self.last_activity = get_time()
         self.dirty = False  # something of a customer (a key, a scan, a screen) may be showing
         from ..themes import load_themes
@@ -112,6 +113,9 @@ class KioskApp(App[None], inherit_bindings=False):
             if event.worker.group == "startup" and event.state == WorkerState.SUCCESS:
                 self._services = event.worker.result
                 self.scan_screen.busy("")
+                waiting, self._waiting = self._waiting, ""
+                if waiting:
+                    self._serve(waiting)
             return
         if event.worker.group == "startup":
             log.error("the kiosk could not start", exc_info=event.worker.error)
@@ -174,6 +178,7 @@ class KioskApp(App[None], inherit_bindings=False):
     def wipe(self, message: str = "") -> None:
         """Back to "Scan your card" with nothing of the last customer left: screens, PIN, held keys."""
         self.generation += 1
+        self._waiting = ""
         self.workers.cancel_group(self, "lookup")
         self.wedge.held.clear()
         self._recent_keys = []
@@ -200,15 +205,18 @@ class KioskApp(App[None], inherit_bindings=False):
             return
         log.info("kiosk scan length=%d card=%s", len(read.number), mask_card(read.number))
         if self._services is None:
-            self.scan_screen.say("One moment: the kiosk is starting. Please scan again.")
+            self._waiting = read.number  # looked up as soon as the kiosk has started
             return
+        self._serve(read.number)
+
+    def _serve(self, card: str) -> None:
         if self.options.customer_pin:
-            if self.guard.card_locked(read.number):
+            if self.guard.card_locked(card):
                 self.scan_screen.say("Too many PIN tries for this card. Please ask at the counter.")
                 return
-            self.push_screen(KioskPinScreen(read.number))
+            self.push_screen(KioskPinScreen(card))
             return
-        self.lookup(read.number)
+        self.lookup(card)
 
     @work(exclusive=True, group="lookup", exit_on_error=False)
     async def lookup(self, card: str) -> None:
