@@ -117,7 +117,7 @@ class PinEntry(KioskScreen):
     """Digits typed by hand, shown as dots; Enter submits, Backspace deletes, Esc gives up."""
 
     HEADING = "Your PIN"
-    HINT = "Type your PIN and press Enter."
+    HINT = "Type your PIN and press Enter (Esc cancels)."
     MAX = 12
 
     def __init__(self) -> None:
@@ -207,6 +207,7 @@ class KioskCustomerScreen(KioskScreen):
         super().__init__()
         self.view = view
         self.idle_seconds = idle_seconds
+        self.footer = Static("", id="kiosk-footer", markup=False)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="kiosk-customer", can_focus=False):
@@ -215,15 +216,27 @@ class KioskCustomerScreen(KioskScreen):
                 yield ItemGrid(*(TileView(t) for t in self.view.tiles), id="kiosk-tiles", min_column_width=34)
             else:
                 yield Static("You have no balances yet.", id="kiosk-hint")
-            yield Static(
-                f"Scan again any time. This screen clears itself after {self.idle_seconds} seconds.",
-                id="kiosk-footer",
-            )
+        yield self.footer
         yield self.training_line()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._say_more)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._say_more)
+
+    def _say_more(self) -> None:
+        scroll = self.query_one("#kiosk-customer", VerticalScroll)
+        more = "   ↓ more below" if scroll.max_scroll_y > scroll.scroll_y else ""
+        self.footer.update(f"This screen clears itself after {self.idle_seconds} seconds.{more}")
 
     def kiosk_key(self, key: str, character: str | None) -> None:
         scroll = self.query_one("#kiosk-customer", VerticalScroll)
-        if key in ("down", "pagedown"):
-            scroll.scroll_page_down(animate=False) if key == "pagedown" else scroll.scroll_down(animate=False)
-        elif key in ("up", "pageup"):
-            scroll.scroll_page_up(animate=False) if key == "pageup" else scroll.scroll_up(animate=False)
+        moves = {
+            "down": scroll.scroll_down,
+            "pagedown": scroll.scroll_page_down,
+            "up": scroll.scroll_up,
+            "pageup": scroll.scroll_page_up,
+        }
+        if key in moves:
+            moves[key](animate=False, on_complete=self._say_more)
