@@ -25,6 +25,7 @@ def add_arguments(kiosk: argparse.ArgumentParser) -> None:
         help="store the kiosk's own read-only API user (secret in the keyring)",
     )
     kiosk.add_argument("--user-id", help="with --login: the kiosk's API user")
+    kiosk.add_argument("--account-id", help="with --login: the account (default: the configured one)")
     kiosk.add_argument(
         "--password-stdin", action="store_true", help="with --login: read the secret from stdin"
     )
@@ -182,8 +183,9 @@ def login(args: argparse.Namespace) -> int:
     from .settings import update_settings_file
 
     settings = _settings()
-    if not settings.account_id:
-        raise CommandError("log the till in first ('pos-tui login'): the kiosk uses its account", EXIT_USAGE)
+    account = args.account_id or settings.account_id
+    if not account:
+        raise CommandError("give --account-id (the account the kiosk shows balances of)", EXIT_USAGE)
     try:
         check_keyring()
     except KeyringUnavailable as exc:
@@ -197,17 +199,13 @@ def login(args: argparse.Namespace) -> int:
         raise CommandError("no terminal to ask for the secret: use --password-stdin", EXIT_USAGE)
     if not (user and secret):
         raise CommandError("give the kiosk's user id and secret; nothing was saved", EXIT_USAGE)
-    till_secret = settings.api_key or (
-        load_secret(settings.account_id, settings.user_id) if settings.user_id else None
-    )
+    till_secret = settings.api_key or (load_secret(account, settings.user_id) if settings.user_id else None)
     try:
         check_kiosk_account(settings.user_id, user, till_secret, SecretStr(secret))
     except KioskRefused as exc:
         raise CommandError(f"{exc}; nothing was saved", EXIT_USAGE) from None
     try:
-        asyncio.run(
-            verify(settings.api_url, user, settings.account_id, SecretStr(secret), settings.secret_kind)
-        )
+        asyncio.run(verify(settings.api_url, user, account, SecretStr(secret), settings.secret_kind))
     except errors.AuthenticationError:
         raise CommandError(
             "refused: the service rejected these credentials; nothing was saved", EXIT_REFUSED
@@ -216,10 +214,7 @@ def login(args: argparse.Namespace) -> int:
         raise CommandError(
             f"could not check the credentials ({exc}); nothing was saved", EXIT_UNREACHABLE
         ) from None
-    store_secret(settings.account_id, user, SecretStr(secret))
-    path = update_settings_file(kiosk_user_id=user)
-    print(
-        f"The kiosk will use {user} on {settings.account_id}; its secret is in the keyring, "
-        f"{path} holds the rest."
-    )
+    store_secret(account, user, SecretStr(secret))
+    path = update_settings_file(kiosk_user_id=user, account_id=account)
+    print(f"The kiosk will use {user} on {account}; its secret is in the keyring, {path} holds the rest.")
     return EXIT_OK

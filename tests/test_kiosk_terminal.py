@@ -142,3 +142,44 @@ def test_a_crash_shows_out_of_order_and_exits_non_zero(tmp_path):
         assert "the kiosk crashed" in log and "RuntimeError: boom" in log
     finally:
         stop(tmux)
+
+
+def test_the_live_kiosk_logs_in_and_shows_a_balance_from_a_sandbox_on_loopback(tmp_path):
+    """A store PC with only the kiosk: ``kiosk --login`` stores its user, ``pos-tui kiosk`` uses it."""
+    from .conftest import ROOT
+    from .sandbox_helpers import free_port, sandbox_server
+
+    port = free_port()
+    env = {
+        "POS_TUI_API_URL": f"http://127.0.0.1:{port}/api.php",
+        "PYTHON_KEYRING_BACKEND": "tests.keyrings.FileKeyring",
+        "POS_TUI_TEST_KEYRING": str(tmp_path / "keyring.json"),
+        "PYTHONPATH": str(ROOT),
+    }
+    with sandbox_server(tmp_path / "s.db", port, "--reset", data_dir=tmp_path / "server"):
+        login = subprocess.run(
+            [sys.executable, "-m", "pos_tui", "kiosk", "--login", "--user-id", "john1970"]
+            + ["--account-id", "greatwidgets", "--password-stdin"],
+            input="1959caadac9b13dcb3\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={
+                **{k: v for k, v in os.environ.items() if not k.startswith("POS_TUI_")},
+                **env,
+                "POS_TUI_DATA_DIR": str(tmp_path / "data"),
+                "POS_TUI_CONFIG": str(tmp_path / "config.toml"),
+            },
+        )
+        assert login.returncode == 0, login.stderr
+        config = (tmp_path / "config.toml").read_text()
+        assert 'kiosk_user_id = "john1970"' in config and "1959caadac9b13dcb3" not in config
+        tmux = start(tmp_path, env_extra=env, program=f"{sys.executable} -m pos_tui kiosk")
+        try:
+            screen = wait_ready(tmux)
+            assert "TRAINING" not in screen
+            tmux.type_raw("1212121212\r")
+            screen = tmux.wait_for("points · worth 10.00 EUR")
+            assert "1212121212" not in screen and "89898989898989" not in screen
+        finally:
+            stop(tmux)
