@@ -244,6 +244,7 @@ class KioskApp(App[None], inherit_bindings=False):
         if generation != self.generation:
             return  # wiped (idle, another scan) while the answer was on its way
         self.push_screen(KioskCustomerScreen(kiosk_view(info), self.options.idle_seconds))
+        self.touch()  # the customer gets the whole idle time to read, however long the answer took
 
     @work(exclusive=True, group="lookup", exit_on_error=False)
     async def check_pin(self, card: str, pin: str) -> None:
