@@ -19,10 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .api import models as m
-from .present import affordable
-from .receipt import amount, money
-
 # Limits (against a customer guessing PINs, and against someone enumerating card numbers).
 SCANS_PER_MINUTE = 12
 PIN_TRIES_PER_CARD = 3  # then the card is refused for CARD_LOCK_SECONDS
@@ -75,7 +71,7 @@ class KioskView:
     tiles: tuple[Tile, ...]
 
 
-def kiosk_view(info: m.CustomerInfo) -> KioskView:
+def kiosk_view(info: Any) -> KioskView:
     """The only things a kiosk shows: the first name, each balance in its campaign's terms, and the
     rewards the customer can claim now."""
     return KioskView(
@@ -85,6 +81,10 @@ def kiosk_view(info: m.CustomerInfo) -> KioskView:
 
 
 def tile(c: Any) -> Tile:
+    from .api import models as m  # the API stack loads behind the first screen, not before it
+    from .present import affordable
+    from .receipt import amount, money
+
     ready = tuple(_reward_name(r) for r in getattr(c, "available_rewards", []) if affordable(c, r))
     if isinstance(c, m.PointsCampaign):
         worth = f" · worth {money(c.monetary_balance, c.currency, c.glyph)}" if c.monetary_balance else ""
@@ -103,6 +103,8 @@ def tile(c: Any) -> Tile:
 
 
 def _reward_name(reward: Any) -> str:
+    from .api import models as m
+
     if isinstance(reward, m.BuyXReward):
         return f"a free {reward.name}".strip()
     return reward.description or "a reward"
