@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="the till in training mode on the embedded sandbox")
     demo.add_argument("--keep", action="store_true", help="keep the training data of the last run")
+    demo.add_argument("--kiosk", action="store_true", help="the customer kiosk on the demo data")
 
     decode = commands.add_parser("decode", help="decode a response body and print it as the API's JSON")
     decode.add_argument("--call", required=True, help="the API's type, or a report's name")
@@ -91,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_serve import add_parser as add_serve
 
     add_serve(commands)
+    from .cli_kiosk import add_arguments
+
+    add_arguments(commands.add_parser("kiosk", help="the customer kiosk (read-only, locked down)"))
     return parser
 
 
@@ -363,12 +367,23 @@ def cmd_journal(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    if args.kiosk:
+        from .cli_kiosk import cmd_demo_kiosk
+
+        return cmd_demo_kiosk(args)
+
     def factory(settings: Any) -> Any:
         from .services import demo_services
 
         return demo_services(settings, reset=not args.keep)
 
     return _run_till(factory, training=True)
+
+
+def cmd_kiosk(args: argparse.Namespace) -> int:
+    from .cli_kiosk import cmd_kiosk as run
+
+    return run(args)
 
 
 def cmd_till(args: argparse.Namespace) -> int:
@@ -420,4 +435,5 @@ _COMMANDS = {
     "journal": cmd_journal,
     "printer": cmd_printer,
     "serve": cmd_serve,
+    "kiosk": cmd_kiosk,
 }

@@ -19,7 +19,7 @@ from .paths import config_path, data_dir
 
 __all__ = ["Settings", "SettingsError", "config_path", "data_dir", "load_settings"]
 
-SECRET_KEYS = {"api_key", "password", "secret", "user_password", "user_api_key"}
+SECRET_KEYS = {"api_key", "password", "secret", "user_password", "user_api_key", "kiosk_api_key"}
 
 
 class SettingsError(Exception):
@@ -88,6 +88,15 @@ class Settings(BaseSettings):
     printer_codepage: str = "CP858"
     #: python-escpos's printer profile (e.g. "TM-T88III"); empty: its default profile.
     printer_profile: str = ""
+    # The customer kiosk (``pos-tui kiosk``): its own read-only API user of the same account.
+    kiosk_user_id: str = ""
+    #: Only from the environment (``POS_TUI_KIOSK_API_KEY``) or keyring; never from the file.
+    kiosk_api_key: SecretStr | None = Field(default=None, exclude=True)
+    kiosk_idle_seconds: int = Field(20, ge=2, le=3600)
+    kiosk_customer_pin: bool = False
+    kiosk_theme: str = "pos-kiosk-low-glare"
+    #: ``scrypt$…`` written by ``pos-tui kiosk --set-pin``; never the PIN itself.
+    kiosk_manager_pin_hash: str = ""
 
     @field_validator("api_url")
     @classmethod

@@ -16,6 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from tests.kiosk_scenes import KIOSK_SCENES  # noqa: E402
 from tests.scenes import SCENES  # noqa: E402
 from tests.till_helpers import make_app  # noqa: E402
 
@@ -37,6 +38,30 @@ async def render(name: str, work: Path, *, theme: str = "", out: str = "") -> Pa
     return HERE / f"{out or name}.svg"
 
 
+#: The kiosk's pictures in the README: (scene, terminal size).
+KIOSK_PICTURES = {
+    "kiosk-scan": ("kiosk-scan", (120, 32)),
+    "kiosk-customer": ("kiosk-customer", (120, 32)),
+    "kiosk-pin": ("kiosk-pin", (120, 32)),
+    "kiosk-customer-80x24": ("kiosk-customer", (80, 24)),
+}
+
+
+async def render_kiosk(out: str, work: Path) -> Path:
+    from tests.kiosk_helpers import make_kiosk
+
+    name, size = KIOSK_PICTURES[out]
+    scene, options = KIOSK_SCENES[name]
+    folder = work / out
+    folder.mkdir(parents=True, exist_ok=True)
+    app = make_kiosk(folder, **options)
+    async with app.run_test(size=size) as pilot:
+        await scene(pilot)
+        await pilot.pause(0.2)
+        app.save_screenshot(filename=f"{out}.svg", path=str(HERE))
+    return HERE / f"{out}.svg"
+
+
 async def main() -> None:
     import os
 
@@ -47,6 +72,8 @@ async def main() -> None:
             print(await render(name, Path(tmp)))
         for theme in THEMES:  # the main screen in each theme
             print(await render("customer-five-kinds", Path(tmp), theme=theme, out=f"theme-{theme}"))
+        for out in KIOSK_PICTURES:
+            print(await render_kiosk(out, Path(tmp)))
 
 
 if __name__ == "__main__":

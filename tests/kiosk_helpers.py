@@ -1,0 +1,31 @@
+"""Running the kiosk against the in-process sandbox in tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pos_tui.kiosk import Guard, KioskOptions
+from pos_tui.services import demo_services
+from pos_tui.settings import load_settings
+from pos_tui.tui.kiosk import KioskApp
+
+from .till_helpers import FROZEN
+
+
+class Clock:
+    """A hand-moved clock for the kiosk's limits."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def make_kiosk(tmp_path: Path, *, guard: Guard | None = None, **options: Any) -> KioskApp:
+    services = demo_services(
+        load_settings(), db_path=tmp_path / "kiosk.db", customers=20, today=FROZEN.date()
+    )
+    options.setdefault("training", True)
+    return KioskApp(services, KioskOptions(**options), guard=guard)
