@@ -78,5 +78,14 @@ def test_start_up_defers_heavy_imports():
 def test_the_first_screen_needs_no_api_stack():
     """What the till imports before its first screen: Textual and the scan screen, nothing heavier."""
     modules = imported_after("import pos_tui.cli, pos_tui.logs, pos_tui.tui.app, pos_tui.tui.screens.scan")
-    for heavy in ("httpx", "pydantic", "pydantic_settings", "lxml", "starlette", "uvicorn", "sqlite3", "escpos"):
+    for heavy in (
+        "httpx",
+        "pydantic",
+        "pydantic_settings",
+        "lxml",
+        "starlette",
+        "uvicorn",
+        "sqlite3",
+        "escpos",
+    ):
         assert heavy not in modules, f"{heavy} is imported before the first screen"
