@@ -165,19 +165,62 @@ class PosApp(App[None]):
     # Card reader -----------------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        """Every key passes the wedge buffer first, so a reader's burst is a scan wherever the focus is."""
+        """Every key passes the wedge first, so a reader's burst is a scan wherever the focus is.
+        A person's key is held only until ``scan_gap`` shows no reader-fast key followed it; keys
+        of a burst shown before a stall are taken back from the field when the scan completes."""
         if not isinstance(event, events.Key):
+            await super().on_event(event)
+            return
+        if self._secret_focused():  # never read as a scan, never logged
+            for held in self.wedge.release_all():
+                await self._deliver(held)
             await super().on_event(event)
             return
         released, scan = self.wedge.feed(Held(event.key, event.character, event.time, event))
         for held in released:
-            await super().on_event(held.event)  # type: ignore[arg-type]
+            await self._deliver(held)
+        if self.wedge.undo is not None:
+            self._take_back(self.wedge.undo)
         if scan is not None:
             self.handle_scan(scan)
         if self.wedge.held:
-            # The timer runs in its own task; it only queues a message, so the release is handled
-            # after every key already queued (a lagging loop must not split a reader's burst).
-            self.set_timer(self.wedge.max_gap * 1.2, lambda: self.post_message(self.ReleaseTyping()))
+            # The timer only queues a message, so the release is handled after every key already
+            # queued: a burst's keys, stamped microseconds apart, are all seen before it.
+            self.set_timer(self.wedge.gap + 0.002, lambda: self.post_message(self.ReleaseTyping()))
+
+    def _secret_focused(self) -> bool:
+        from textual.widgets import Input
+
+        focused = self.focused
+        return isinstance(focused, Input) and focused.password
+
+    async def _deliver(self, held: Held) -> None:
+        """Pass a key on; first note (in the field's own queue, so after the keys before it)
+        what the field held, so the key can be taken back if it was the start of a scan."""
+        from textual.widgets import Input
+
+        target = self.focused
+        if isinstance(target, Input) and held.character:
+            before: dict[str, Any] = {}
+
+            def note(field: Input = target, into: dict[str, Any] = before) -> None:
+                into.update(value=field.value, cursor=field.cursor_position)
+
+            target.call_later(note)
+            held.snapshot = (target, before)
+        await App.on_event(self, held.event)  # type: ignore[arg-type]
+
+    def _take_back(self, held: Held) -> None:
+        if not isinstance(held.snapshot, tuple):
+            return
+        target, before = held.snapshot
+
+        def restore() -> None:
+            if before:
+                target.value = before["value"]
+                target.cursor_position = before["cursor"]
+
+        target.call_later(restore)
 
     class ReleaseTyping(Message):
         """Time to hand held keys to the focused widget, if no faster key followed them."""
@@ -185,7 +228,7 @@ class PosApp(App[None]):
     @on(ReleaseTyping)
     async def _release_typing(self) -> None:
         for held in self.wedge.flush(get_time()):
-            await App.on_event(self, held.event)  # type: ignore[arg-type]
+            await self._deliver(held)
 
     def handle_scan(self, raw: str) -> None:
         read = parse_card(raw)
