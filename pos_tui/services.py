@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +81,8 @@ class Services:
     receipts_dir: Path = field(default_factory=lambda: data_dir() / "receipts")
     clock: Callable[[], datetime] = datetime.now
     journal: Journal | None = None
+    confirm_earn_above: Decimal | None = Decimal(1000)
+    confirm_load_above: Decimal | None = Decimal(500)
 
     @property
     def writer(self) -> JournaledWriter:
@@ -127,6 +130,8 @@ def demo_services(
         scan_gap=settings.scan_gap_ms / 1000,
         theme=settings.theme,
         journal=journal,
+        confirm_earn_above=settings.confirm_earn_above,
+        confirm_load_above=settings.confirm_load_above,
     )
 
 
@@ -140,4 +145,6 @@ def live_services(settings: Settings) -> Services:
         receipt_width=settings.receipt_width,
         scan_gap=settings.scan_gap_ms / 1000,
         theme=settings.theme,
+        confirm_earn_above=settings.confirm_earn_above,
+        confirm_load_above=settings.confirm_load_above,
     )

@@ -9,6 +9,7 @@ automation.
 from __future__ import annotations
 
 import tomllib
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -80,6 +81,9 @@ class Settings(BaseSettings):
     #: A run of keys whose median gap is under this (ending in Enter/Tab) is a card reader.
     scan_gap_ms: int = Field(30, ge=5, le=200)
     theme: str = "pos-default"
+    #: Above these a purchase amount / a gift-card load asks for a second confirmation (0: never).
+    confirm_earn_above: Decimal = Field(Decimal(1000), ge=0)
+    confirm_load_above: Decimal = Field(Decimal(500), ge=0)
 
     @field_validator("api_url")
     @classmethod

@@ -114,6 +114,10 @@ class PosApp(App[None]):
         if DEFAULT in self.available_themes:
             self.theme = DEFAULT
 
+    def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:  # type: ignore[override]
+        """Notifications show text from outside (names, server messages) literally."""
+        super().notify(message, markup=markup, **kwargs)
+
     @property
     def services(self) -> Services:
         if self._services is None:
@@ -126,6 +130,7 @@ class PosApp(App[None]):
 
     def on_mount(self) -> None:
         if self._services is not None:
+            self.count_pending()  # shown from start-up, before the replay has talked to anyone
             self.replay_journal()
         for problem in self._theme_problems:
             log.warning("%s", problem)
@@ -148,6 +153,7 @@ class PosApp(App[None]):
                 self.notify(problem, severity="warning", timeout=15)
             self._theme_problems = []
         self.busy = ""
+        self.count_pending()
         self.replay_journal()
         waiting, self._waiting_scans = self._waiting_scans, []
         for number in waiting[-1:]:  # the last card scanned while starting is the one wanted
@@ -182,7 +188,7 @@ class PosApp(App[None]):
         if self.wedge.undo is not None:
             self._take_back(self.wedge.undo)
         if scan is not None:
-            self.handle_scan(scan)
+            self.handle_scan(scan, at=event.time)
         if self.wedge.held:
             # The timer only queues a message, so the release is handled after every key already
             # queued: a burst's keys, stamped microseconds apart, are all seen before it.
@@ -230,13 +236,14 @@ class PosApp(App[None]):
         for held in self.wedge.flush(get_time()):
             await self._deliver(held)
 
-    def handle_scan(self, raw: str) -> None:
+    def handle_scan(self, raw: str, at: float | None = None) -> None:
+        """``at``: when the scan's last key arrived (its own timestamp; a busy loop may handle it later)."""
         read = parse_card(raw)
         if not read.ok:
             log.info("scan unreadable length=%d", len(raw))
             self.notify(read.error, severity="warning")
             return
-        now = get_time()
+        now = get_time() if at is None else at
         if read.number == self._last_scan[0] and now - self._last_scan[1] < self.DUPLICATE_SCAN_SECONDS:
             log.info("scan repeated card=%s (ignored)", mask_card(read.number))
             self._last_scan = (read.number, now)

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 from ...api import errors
 from ...api import models as m
 from ...present import balance_text, details_text, kind_title, rewards_text
+from ..widgets import literal
 from ..wording import explain
 from .base import TillScreen
 
@@ -43,7 +44,7 @@ class CustomerScreen(TillScreen):
         return f"{c.name or 'Customer'} — card {c.card_number or '-'} — code {c.code or '-'}"
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="customer-details")
+        yield Static("", id="customer-details", markup=False)
         table: DataTable[str] = DataTable(id="campaigns", cursor_type="row", zebra_stripes=True)
         yield table
 
@@ -65,7 +66,8 @@ class CustomerScreen(TillScreen):
         for index, campaign in enumerate(info.campaigns):
             details = "; ".join(part for part in (details_text(campaign), rewards_text(campaign)) if part)
             table.add_row(
-                campaign.name, kind_title(campaign), balance_text(campaign), details, key=campaign.id
+                *literal(campaign.name, kind_title(campaign), balance_text(campaign), details),
+                key=campaign.id,
             )
             if campaign.id == self.till.last_campaign_id:
                 preferred = index

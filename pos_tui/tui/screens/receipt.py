@@ -47,7 +47,7 @@ class ReceiptScreen(TillScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="receipt-scroll"), Center():
-            yield Static(self.text(), id="paper")
+            yield Static(self.text(), id="paper", markup=False)  # names, notes: literal
 
     def text(self) -> str:
         return render_receipt(
