@@ -33,6 +33,16 @@ def amount(value: Decimal | None) -> str:
     return f"{value:,}"
 
 
+def magnitude(value: Decimal | None) -> Decimal | None:
+    """What a redemption took, whichever sign the service gave it (live JSON sends ``-1``)."""
+    return None if value is None else abs(value)
+
+
+def size(value: Decimal | None) -> str:
+    """A redeemed count or points, without its sign (the receipt writes the minus)."""
+    return amount(magnitude(value))
+
+
 def money(value: Decimal | None, currency: str = "", glyph: str = "") -> str:
     if value is None:
         return "-"
@@ -146,25 +156,25 @@ def _body(paper: _Paper, receipt: r.Receipt) -> None:
             note = t.event.description or note
     elif isinstance(t, r.PointsRedeemTransaction):
         if t.reward:
-            paper.pair(f"Reward: {t.reward.description or t.reward.id}", f"-{amount(t.reward.points)} pts")
+            paper.pair(f"Reward: {t.reward.description or t.reward.id}", f"-{size(t.reward.points)} pts")
         if t.custom:
-            paper.pair("Points redeemed", f"-{amount(t.custom.points)} pts")
+            paper.pair("Points redeemed", f"-{size(t.custom.points)} pts")
         if t.monetary:
             paper.pair(
-                f"Redeemed {money(t.monetary.amount, t.monetary.currency)}",
-                f"-{amount(t.monetary.points)} pts",
+                f"Redeemed {money(magnitude(t.monetary.amount), t.monetary.currency, t.monetary.glyph)}",
+                f"-{size(t.monetary.points)} pts",
             )
     elif isinstance(t, r.MoneyRedeemTransaction):
         if t.deduct and t.deduct.amount is not None:
             label = "Spent" if receipt.kind == "giftcard" else "Redeemed"
-            paper.pair(label, money(abs(t.deduct.amount), t.deduct.currency, t.deduct.glyph))
+            paper.pair(label, money(magnitude(t.deduct.amount), t.deduct.currency, t.deduct.glyph))
             note = t.deduct.description or note
     elif isinstance(t, r.BuyXRedeemTransaction):
         if t.reward:
-            paper.pair(f"Free {t.reward.service_product}", f"-{amount(t.reward.deduct)} bought")
+            paper.pair(f"Free {t.reward.service_product}", f"-{size(t.reward.deduct)} bought")
     elif isinstance(t, r.EventsRedeemTransaction):
         if t.reward:
-            paper.pair(f"Reward: {t.reward.description or t.reward.id}", f"-{amount(t.reward.amount)} visits")
+            paper.pair(f"Reward: {t.reward.description or t.reward.id}", f"-{size(t.reward.amount)} visits")
     note = _JOURNAL_TAG.sub("", note).strip()  # the journal's reference is for reconciliation
     if note:
         paper.text(f"Note: {note}")

@@ -281,7 +281,7 @@ async def test_void_from_the_receipt_reverses_exactly(tmp_path):
         await pilot.press("v")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         details = str(app.screen.query_one("#confirm-details", Static).render())
-        assert "removes the 12.50 EUR loaded" in details and "Jane Doe" in details
+        assert "removes the €12.50 loaded" in details and "Jane Doe" in details
         await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, ReceiptScreen) and app.screen.voided)
         assert (await balance(app, GIFT)).balance == Decimal("55.70")

@@ -25,6 +25,8 @@ class CallSpec:
     write: bool = False
     api15: bool = False  # sent with API=1.5 and the secret as user_api_key
     report: str | None = None
+    #: Fields sent unless the caller gives them (``record_customer``'s ``customer_action=new``).
+    defaults: tuple[tuple[str, str], ...] = ()
 
 
 def _model(model: type[m.WireModel]) -> Callable[[Tree, str | None], m.WireModel]:
@@ -53,12 +55,26 @@ CALLS: dict[str, CallSpec] = {
         CallSpec("campaigns_list", "campaigns_list", _model(m.CampaignsList)),
         CallSpec("account_info", "account_info", _model(m.AccountInfo)),
         CallSpec("customer_balance", "customer_balance", _model(m.CustomerBalance)),
+        CallSpec(
+            "record_customer",
+            "record_customer",
+            _model(m.RecordCustomerResponse),
+            write=True,
+            defaults=(("customer_action", "new"),),
+        ),
+        CallSpec("validate_customer_password", "validate_customer_password", _model(m.Success)),
+        CallSpec("campaign_promos", "campaign_promos", _model(m.CampaignPromos), api15=True),
     )
 }
 
 
+#: Other ``type`` names the service answers to, as public clients send them.
+ALIASES = {"find_customer": "customer_find"}
+
+
 def spec_for(name: str, fields: dict[str, str] | None = None) -> CallSpec:
     """The call named by its ``type`` or, for reports, by the report's name."""
+    name = ALIASES.get(name, name)
     if name == "reports" and fields and fields.get("report") in CALLS:
         name = fields["report"]
     try:

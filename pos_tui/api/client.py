@@ -27,6 +27,7 @@ from .errors import (
     ApiError,
     AuthenticationError,
     BadResponseError,
+    CustomerPasswordRejected,
     HTTPStatusRefusal,
     LoyaltyError,
     NoMatchError,
@@ -45,6 +46,10 @@ _AUTH_WORDS = re.compile(
     r"password|api[ _-]?key|user[ _-]?id|credential|authenticat|not authori[sz]ed|login|"
     r"access denied|invalid user|account[ _-]?id|permission",
     re.IGNORECASE,
+)
+# A refusal about the till's own account (not a customer's password).
+_ACCOUNT_WORDS = re.compile(
+    r"user[ _-]?id|account[ _-]?id|api[ _-]?key|user_password|access denied|permission", re.IGNORECASE
 )
 
 
@@ -152,12 +157,17 @@ class LoyaltyClient:
         *,
         exact_match: bool = False,
         include_balances: bool = False,
+        campaign_id: str | None = None,
         **criteria: str,
     ) -> m.CustomerList:
-        """Search by fields such as ``phone``, ``email``, ``last_name`` (partial, any case)."""
+        """Search by fields such as ``phone``, ``email``, ``last_name`` (partial, any case).
+
+        With ``campaign_id`` (and ``include_balances``) each match carries that campaign only.
+        """
         fields = {k: v for k, v in criteria.items() if v}
         if not fields:
             raise ValueError("give at least one search field")
+        _put(fields, campaign_id=campaign_id)
         if exact_match:
             fields["exact_match"] = "Y"
         if include_balances:
@@ -260,8 +270,11 @@ class LoyaltyClient:
     async def buyx_items_list(self, campaign_id: str) -> m.BuyXItemsList:
         return await self._typed("buyx_items_list", {"campaign_id": campaign_id}, m.BuyXItemsList)
 
-    async def campaigns_list(self) -> m.CampaignsList:
-        return await self._typed("campaigns_list", {}, m.CampaignsList)
+    async def campaigns_list(self, *, type_restrict: str | None = None) -> m.CampaignsList:
+        """The account's campaigns; ``type_restrict`` (``points``, ``giftcard``, …) keeps one kind."""
+        fields: dict[str, str] = {}
+        _put(fields, type_restrict=type_restrict)
+        return await self._typed("campaigns_list", fields, m.CampaignsList)
 
     async def account_info(self) -> m.AccountInfo:
         return await self._typed("account_info", {}, m.AccountInfo)
@@ -278,6 +291,75 @@ class LoyaltyClient:
         if transactions_number is not None:
             fields["transactions_number"] = str(transactions_number)
         return await self._typed("customer_balance", fields, m.CustomerBalance)
+
+    async def record_customer(
+        self,
+        *,
+        campaign_id: str,
+        card_number: str | None = None,
+        card_number_generate: int | None = None,
+        first_name: str = "",
+        last_name: str = "",
+        email: str = "",
+        phone: str = "",
+        customer_username: str = "",
+        customer_password: str = "",
+    ) -> m.RecordCustomerResponse:
+        """Register a new customer (``customer_action=new``) in ``campaign_id``.
+
+        Give the card's number, or ``card_number_generate=N`` to have the service make an N-digit
+        one. Returns the registered customer: ``.code`` (its unique id, for ``redeem``) and
+        ``.card_number``. A write: when the answer is lost it raises
+        :class:`OutcomeUnknownError` (the customer may exist: look the card up before trying
+        again); a card already in use or a bad field raises :class:`ApiError`. The password is
+        sent only in the form, never logged.
+        """
+        if bool(card_number) == (card_number_generate is not None):
+            raise ValueError("give either card_number or card_number_generate")
+        if card_number_generate is not None and not 4 <= card_number_generate <= 32:
+            raise ValueError("card_number_generate is the number of digits to generate (4 to 32)")
+        fields = {"customer_action": "new", "campaign_id": campaign_id}
+        _put(
+            fields,
+            card_number=card_number,
+            card_number_generate=None if card_number_generate is None else str(card_number_generate),
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            phone=phone,
+            customer_username=customer_username,
+            customer_password=customer_password,
+        )
+        return await self._typed("record_customer", fields, m.RecordCustomerResponse)
+
+    async def validate_customer_password(self, *, card_number: str, customer_password: str) -> bool:
+        """Check a customer's own password (the kiosk's PIN) for ``card_number``.
+
+        Returns True when the service accepts it. Raises :class:`CustomerPasswordRejected`
+        (an :class:`ApiError`) when it refuses the password or does not know the card, and
+        :class:`AuthenticationError` only when the refusal concerns the till's own account.
+        An empty card number or password raises ``ValueError`` (nothing is sent).
+        """
+        if not card_number or not customer_password:
+            raise ValueError("a card number and a password are needed")
+        fields = {"card_number": card_number, "customer_password": customer_password}
+        try:
+            await self._typed("validate_customer_password", fields, m.Success)
+        except ApiError as exc:
+            if isinstance(exc, AuthenticationError) and any(_ACCOUNT_WORDS.search(x) for x in exc.messages):
+                raise
+            raise CustomerPasswordRejected(exc.messages) from None
+        except NoMatchError as exc:
+            raise CustomerPasswordRejected([exc.message]) from None
+        return True
+
+    async def campaign_promos(self, *, campaign_id: str) -> m.CampaignPromos:
+        """The promotions of ``campaign_id`` (``.promos``: each with ``.id`` and ``.label``).
+
+        The answer's shape is not public; it is read tolerantly. When it cannot be read this
+        raises :class:`BadResponseError`: let the cashier type the promotion id instead.
+        """
+        return await self._typed("campaign_promos", {"campaign_id": campaign_id}, m.CampaignPromos)
 
     # The machinery -----------------------------------------------------------------------
 
@@ -318,6 +400,8 @@ class LoyaltyClient:
             if key in {"user_id", "user_password", "user_api_key", "account_id", "type", "API"}:
                 continue  # the account's own fields are not the caller's to change
             form[key] = value
+        for key, value in spec.defaults:
+            form.setdefault(key, value)
         return form, headers
 
     async def _request(

@@ -77,7 +77,10 @@ def parse_body(body: bytes) -> Tree:
 
 
 def error_messages(tree: Tree) -> list[str]:
-    """The messages of an ``error`` (or ``no_match``) response, from ``error``, ``errors`` or ``message``."""
+    """The messages of an ``error`` (or ``no_match``) response, from ``error``, ``errors`` or ``message``.
+
+    The live service sends ``"error": "…"`` or ``"errors": [...]`` (or both); each message once.
+    """
     found: list[str] = []
 
     def collect(value: Any) -> None:
@@ -93,7 +96,7 @@ def error_messages(tree: Tree) -> list[str]:
 
     for key in ("error", "errors", "message"):
         collect(tree.get(key))
-    return found
+    return list(dict.fromkeys(found))  # a body may carry one message as "error" and in "errors"
 
 
 # XML ---------------------------------------------------------------------------------------

@@ -69,6 +69,10 @@ class AuthenticationError(ApiError):
     """The API refused the credentials (user id, secret or account id)."""
 
 
+class CustomerPasswordRejected(ApiError):
+    """``validate_customer_password`` refused: wrong password, no password set, or an unknown card."""
+
+
 class NoMatchError(LoyaltyError):
     """The API answered ``status="no_match"``: no customer matches the card or code."""
 

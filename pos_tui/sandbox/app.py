@@ -24,7 +24,7 @@ import anyio.to_thread
 import httpx
 from starlette.requests import Request
 
-from . import db, reads, reports, writes
+from . import db, members, reads, reports, writes
 from .faults import Decision, DroppedConnection, FaultPlan
 from .render import render
 
@@ -35,6 +35,7 @@ HANDLERS: dict[str, tuple[Handler, bool]] = {
     "customer_info": (reads.customer_info, False),
     "customer_search": (reads.customer_search, False),
     "customer_find": (reads.customer_find, False),
+    "find_customer": (reads.customer_find, False),  # an alias public clients send
     "campaigns_list": (reads.campaigns_list, False),
     "campaign_rewards": (reads.campaign_rewards, False),
     "buyx_items_list": (reads.buyx_items_list, False),
@@ -46,8 +47,11 @@ HANDLERS: dict[str, tuple[Handler, bool]] = {
     "redeem": (writes.redeem, True),
     "transaction_delete": (writes.transaction_delete, True),
     "batch_transactions": (writes.batch_transactions, True),
+    "record_customer": (members.record_customer, True),
+    "validate_customer_password": (members.validate_customer_password, False),
+    "campaign_promos": (members.campaign_promos, False),
 }
-SECRET_FIELDS = {"user_password", "user_api_key", "api_access_key"}
+SECRET_FIELDS = {"user_password", "user_api_key", "api_access_key", "customer_password"}
 PATHS = {"/", "/api.php"}
 BAD_GATEWAY = (
     b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1>"

@@ -64,6 +64,14 @@ CREATE TABLE IF NOT EXISTS transactions (
 CREATE INDEX IF NOT EXISTS transactions_customer ON transactions(account_id, code, campaign_id);
 CREATE INDEX IF NOT EXISTS transactions_created ON transactions(account_id, created);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS memberships (  -- registered in a campaign before any transaction
+    account_id TEXT NOT NULL, code TEXT NOT NULL, campaign_id TEXT NOT NULL,
+    PRIMARY KEY (account_id, code, campaign_id)
+);
+CREATE TABLE IF NOT EXISTS customer_passwords (
+    account_id TEXT NOT NULL, code TEXT NOT NULL, salt TEXT NOT NULL, hash TEXT NOT NULL,
+    PRIMARY KEY (account_id, code)
+);
 """
 
 CENT = Decimal("0.01")
@@ -250,6 +258,11 @@ def belongs(conn: sqlite3.Connection, account_id: str, code: str, campaign_id: s
         "SELECT 1 FROM transactions WHERE account_id = ? AND code = ? AND campaign_id = ? LIMIT 1",
         (account_id, code, campaign_id),
     ).fetchone()
+    if row is None:
+        row = conn.execute(
+            "SELECT 1 FROM memberships WHERE account_id = ? AND code = ? AND campaign_id = ?",
+            (account_id, code, campaign_id),
+        ).fetchone()
     return row is not None
 
 

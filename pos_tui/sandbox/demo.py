@@ -14,7 +14,7 @@ import sqlite3
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from . import db
+from . import db, members
 
 ACCOUNT = {"id": "greatwidgets", "user_id": "john1970", "secret": "1959caadac9b13dcb3"}
 COALITION = {"id": "acmecoalition", "user_id": "acme1970", "secret": "acme-coalition-demo-key"}
@@ -22,6 +22,7 @@ WIDGETS, EMPLOYEE, BUYER = "1234567890123456", "2345678901234567", "345678901234
 GIFT, SHOPPER = "2222333344445555", "3333444455556666"
 JOHN = {"code": "89898989898989", "card_number": "1212121212"}
 JANE = {"code": "1234567890123456", "card_number": "11112222"}
+JANE_PASSWORD = "2468"  # her customer password (the kiosk's PIN), for validate_customer_password
 
 FIRST = [
     "Aroha",
@@ -267,6 +268,7 @@ def _jane(conn: sqlite3.Connection, today: date) -> None:
         created=f"{today - timedelta(days=400)} 09:30:00",
     )
     aid, code = ACCOUNT["id"], JANE["code"]
+    members.set_password(conn, aid, code, JANE_PASSWORD)
     day = today - timedelta(days=30)
     _tx(conn, aid, GIFT, code, "100.00", f"{day} 10:00:00", description="Birthday gift")
     _tx(conn, aid, GIFT, code, "-44.30", f"{day + timedelta(days=3)} 12:00:00", redeemed=True)

@@ -11,6 +11,7 @@ from .db import NotFound, Refused, money, number
 from .render import Items
 
 NO_MATCH = "No Customers Match Criteria"
+KINDS = ("points", "giftcard", "buyx", "events", "earned")
 SEARCHABLE = (
     "first_name",
     "last_name",
@@ -72,17 +73,27 @@ def _matches(conn: sqlite3.Connection, acct: sqlite3.Row, where: str, params: li
 
 
 def _found(
-    conn: sqlite3.Connection, acct: sqlite3.Row, rows: list[sqlite3.Row], fields: dict[str, str]
+    conn: sqlite3.Connection,
+    acct: sqlite3.Row,
+    rows: list[sqlite3.Row],
+    fields: dict[str, str],
+    *,
+    inline: bool = False,
 ) -> dict:
+    """The matches; ``inline`` puts each ``<customer>`` straight under ``<response>`` in XML.
+
+    With ``campaign_id`` the balances are those of that campaign only, as customer_info's are.
+    """
     if not rows:
         raise NotFound(NO_MATCH)
     found = []
+    only = {"campaign_id": fields.get("campaign_id", "")}
     for row in rows:
         view = views.customer(row)
         if yes(fields, "include_balances"):
-            view["campaigns"] = _customer_campaigns(conn, acct, row["code"], {})
+            view["campaigns"] = _customer_campaigns(conn, acct, row["code"], only)
         found.append(view)
-    return {"customers": Items("customer", found)}
+    return {"customers": Items("customer", found, inline=inline)}
 
 
 def customer_search(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
@@ -95,7 +106,8 @@ def customer_search(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[st
             params.append(value if exact else f"%{_like(value)}%")
     if not clauses:
         raise Refused("Give at least one field to search by (" + ", ".join(SEARCHABLE) + ")")
-    return _found(conn, acct, _matches(conn, acct, " AND ".join(clauses), params), fields)
+    # The live service (as public clients read it) puts each <customer> straight under <response>.
+    return _found(conn, acct, _matches(conn, acct, " AND ".join(clauses), params), fields, inline=True)
 
 
 def customer_find(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
@@ -118,6 +130,9 @@ def _like(value: str) -> str:
 
 
 def campaigns_list(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+    restrict = fields.get("type_restrict", "").strip().lower()
+    if restrict and restrict not in KINDS:
+        raise Refused(f"Invalid type_restrict '{restrict}' (one of {', '.join(KINDS)})")
     return {
         "campaigns": Items(
             "campaign",
@@ -132,6 +147,7 @@ def campaigns_list(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str
                     "reward_ratio": c["reward_ratio"],
                 }
                 for c in db.campaigns(conn, acct["id"])
+                if not restrict or c["type"] == restrict
             ],
         )
     }
@@ -172,17 +188,20 @@ def buyx_items_list(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[st
 
 
 def account_info(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+    """The account, in the field names a typed client of the live service maps."""
     return {
         "account": {
-            "id": acct["id"],
-            "business_name": acct["business_name"],
-            "street1": acct["street1"],
-            "city": acct["city"],
-            "state": acct["state"],
-            "postal_code": acct["postal_code"],
-            "country": acct["country"],
-            "phone": acct["phone"],
-            "email": acct["email"],
+            "account_id": acct["id"],
+            "biz_name": acct["business_name"],
+            "biz_address1": acct["street1"],
+            "biz_address2": "",
+            "biz_city": acct["city"],
+            "biz_state": acct["state"],
+            "biz_zip": acct["postal_code"],
+            "biz_country": acct["country"],
+            "contact_phone": acct["phone"],
+            "contact_email": acct["email"],
+            "language": "en",
             "currency": acct["currency"],
             "symbol": acct["symbol"],
             "glyph": acct["symbol"],

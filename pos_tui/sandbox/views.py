@@ -139,9 +139,22 @@ def buyx_items(
     return found
 
 
-def receipt_head(acct: sqlite3.Row, camp: sqlite3.Row, cust: sqlite3.Row) -> dict[str, Any]:
-    return {
-        "account_name": acct["business_name"],
+#: The marketing agency behind the account, as every redemption receipt of the reference names it.
+AGENCY = {"id": "acmemktg", "name": "ACME Marketing", "email": "server@acmemarkting.com"}
+
+
+def glyph(acct: sqlite3.Row, camp: sqlite3.Row) -> str:
+    """The currency sign a receipt's money lines carry: the campaign's, else the account's."""
+    return camp["glyph"] or acct["symbol"] or ""
+
+
+def receipt_head(
+    acct: sqlite3.Row, camp: sqlite3.Row, cust: sqlite3.Row, *, redemption: bool = False
+) -> dict[str, Any]:
+    head: dict[str, Any] = {"account_name": acct["business_name"]}
+    if redemption:  # redemption receipts name the agency (one Android POS crashes without it)
+        head["agency"] = dict(AGENCY)
+    return head | {
         "campaign": {"id": camp["id"], "name": camp["name"], "type": camp["type"]},
         "customer": {
             "first_name": cust["first_name"],
@@ -168,17 +181,23 @@ def balances_after(
     if kind == "points":
 
         def points(value: Decimal) -> dict[str, str]:
-            return {"points": number(value), "monetary": monetary(value, camp), "currency": camp["currency"]}
+            return {
+                "points": number(value),
+                "monetary": monetary(value, camp),
+                "currency": camp["currency"],
+                "glyph": glyph(acct, camp),
+            }
 
         return {"balance": points(now.balance), "cumulative_balance": points(now.cumulative)}
+    sign = glyph(acct, camp)
     if kind == "events":
         return {
             "balance": {"events": number(now.balance)},
             "cumulative_balance": {"events": number(now.cumulative)},
         }
     return {
-        "balance": {"amount": money(now.balance), "currency": camp["currency"]},
-        "cumulative_balance": {"amount": money(now.cumulative), "currency": camp["currency"]},
+        "balance": {"amount": money(now.balance), "currency": camp["currency"], "glyph": sign},
+        "cumulative_balance": {"amount": money(now.cumulative), "currency": camp["currency"], "glyph": sign},
     }
 
 

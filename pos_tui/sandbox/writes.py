@@ -15,6 +15,7 @@ from typing import Any
 from ..api.wire import parse_decimal
 from . import db, views
 from .db import Refused, money, number
+from .render import PerFormat
 
 
 def _need(fields: dict[str, str], name: str) -> Decimal:
@@ -106,7 +107,14 @@ def record_activity(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[st
         points = points.quantize(Decimal(1), rounding=ROUND_HALF_UP)
         details["purchase"] = money(amount)
         tid = db.insert_transaction(conn, **base, amount=points, details=details)
-        transaction = {"id": str(tid), "purchase": {"amount": money(amount), "currency": camp["currency"]}}
+        transaction = {
+            "id": str(tid),
+            "purchase": {
+                "amount": money(amount),
+                "currency": camp["currency"],
+                "glyph": views.glyph(acct, camp),
+            },
+        }
         if promotion is not None:
             transaction["promotion"] = {
                 "description": promotion["description"],
@@ -119,7 +127,12 @@ def record_activity(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[st
         tid = db.insert_transaction(conn, **base, amount=amount, details=details)
         transaction = {
             "id": str(tid),
-            "add": {"amount": money(amount), "currency": camp["currency"], "description": note},
+            "add": {
+                "amount": money(amount),
+                "currency": camp["currency"],
+                "glyph": views.glyph(acct, camp),
+                "description": note,
+            },
         }
     elif kind == "buyx":
         key = fields.get("service_product", "").strip() or fields.get("item_identifier", "").strip()
@@ -152,7 +165,7 @@ def record_activity(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[st
         transaction = {
             "id": str(tid),
             "event": {"description": note},
-            "earn": {"amount": money(earn), "currency": camp["currency"]},
+            "earn": {"amount": money(earn), "currency": camp["currency"], "glyph": views.glyph(acct, camp)},
         }
     transaction.update(views.balances_after(conn, acct, camp, cust["code"]))
     return {"receipt": {**views.receipt_head(acct, camp, cust), "transaction": transaction}}
@@ -199,6 +212,7 @@ def redeem(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], 
             parts["monetary"] = {
                 "amount": money(dollars),
                 "currency": camp["currency"],
+                "glyph": views.glyph(acct, camp),
                 "points": number(points),
             }
         if not parts:
@@ -214,7 +228,13 @@ def redeem(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], 
         tid = db.insert_transaction(conn, **base, amount=-amount)
         transaction = {
             "id": str(tid),
-            "deduct": {"amount": money(amount), "currency": camp["currency"], "description": note},
+            # Live JSON sends the deducted amount negative ("-1"); XML as the reference shows it.
+            "deduct": {
+                "amount": PerFormat(money(amount), money(-amount)),
+                "currency": camp["currency"],
+                "glyph": views.glyph(acct, camp),
+                "description": note,
+            },
         }
     elif kind == "buyx":
         item = _item(conn, camp, choice)
@@ -232,7 +252,9 @@ def redeem(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], 
             "reward": {"service_product": item["name"], "deduct": number(ratio)},
             "balances": views.buyx_receipt_balances(conn, acct, camp, cust["code"]),
         }
-        return {"receipt": {**views.receipt_head(acct, camp, cust), "transaction": transaction}}
+        return {
+            "receipt": {**views.receipt_head(acct, camp, cust, redemption=True), "transaction": transaction}
+        }
     else:  # events
         if not choice:
             raise Refused("reward_to_redeem is required")
@@ -246,7 +268,7 @@ def redeem(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], 
             "reward": {"id": reward["id"], "amount": reward["needed"], "description": reward["description"]},
         }
     transaction.update(views.balances_after(conn, acct, camp, cust["code"]))
-    return {"receipt": {**views.receipt_head(acct, camp, cust), "transaction": transaction}}
+    return {"receipt": {**views.receipt_head(acct, camp, cust, redemption=True), "transaction": transaction}}
 
 
 def _reward(conn: sqlite3.Connection, camp: sqlite3.Row, key: str) -> sqlite3.Row:

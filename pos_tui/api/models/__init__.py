@@ -35,6 +35,7 @@ from .customer import (
     PointsCampaign,
     Reward,
 )
+from .members import CampaignPromos, Promo, RecordCustomerResponse
 from .receipts import RECEIPT_MODELS, Receipt, ReceiptResponse, decode_receipt, receipt_kind
 from .reports import BalanceRow, CustomersAllReport, CustomersBalancesReport, Dashboard, ReportCustomer
 
@@ -53,6 +54,7 @@ __all__ = [
     "BuyXReward",
     "Campaign",
     "CampaignKind",
+    "CampaignPromos",
     "CampaignRewards",
     "CampaignSummary",
     "CampaignsList",
@@ -73,8 +75,10 @@ __all__ = [
     "NoMatch",
     "OtherCampaign",
     "PointsCampaign",
+    "Promo",
     "Receipt",
     "ReceiptResponse",
+    "RecordCustomerResponse",
     "ReportCustomer",
     "Reward",
     "Success",

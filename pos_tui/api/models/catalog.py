@@ -62,17 +62,27 @@ class BuyXItemsList(WireModel):
     )
 
 
+def _named(*names: str) -> Any:
+    """A field read under any of ``names`` (the live service's first) and dumped under the first."""
+    return Field("", validation_alias=AliasChoices(*names), serialization_alias=names[0])
+
+
 class Account(WireModel):
-    id: Text = ""
-    business_name: Text = ""
-    street1: Text = ""
-    street2: Text = ""
-    city: Text = ""
-    state: Text = ""
-    postal_code: Text = ""
-    country: Text = ""
-    phone: Text = ""
-    email: Text = ""
+    """``account_info``'s account. Reads the live names (``biz_name``, ``biz_address1``,
+    ``contact_phone``, …, as a typed client maps them) and the older ones (``business_name``,
+    ``street1``, ``phone``, …); :meth:`wire` gives the live names back."""
+
+    id: Text = _named("account_id", "id")
+    business_name: Text = _named("biz_name", "business_name")
+    street1: Text = _named("biz_address1", "street1", "address1")
+    street2: Text = _named("biz_address2", "street2", "address2")
+    city: Text = _named("biz_city", "city")
+    state: Text = _named("biz_state", "state")
+    postal_code: Text = _named("biz_zip", "postal_code", "zip")
+    country: Text = _named("biz_country", "country")
+    phone: Text = _named("contact_phone", "phone")
+    email: Text = _named("contact_email", "email")
+    language: Text = ""
     symbol: Text = ""
     glyph: Text = ""
     currency: Text = ""

@@ -119,6 +119,7 @@ class CustomPointsLine(WireModel):
 class MonetaryRedemptionLine(WireModel):
     amount: Amount = None
     currency: Text = ""
+    glyph: Text = ""
     points: Amount = None
 
 
