@@ -300,3 +300,61 @@ async def test_a_new_cards_first_purchase_defaults_to_the_points_campaign(tmp_pa
         await until(pilot, lambda: isinstance(app.screen, EarnScreen) and app.screen.campaign is not None)
         assert app.screen.campaign.type == "points"
         assert app.focused is app.screen.query_one("#points-amount", Input)
+
+
+async def test_a_voided_receipt_says_void_in_its_body_and_saved_text(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_card(pilot, JANE)
+        await pilot.press("plus")
+        screen = await choose_campaign(pilot, EarnScreen, GIFT)
+        screen.query_one("#load-amount", Input).focus()
+        await type_slowly(pilot, "5")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        receipt = app.screen
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: receipt.voided)
+        assert "*** VOID ***" in text(receipt, "#paper")
+        await pilot.press("s")
+        await until(pilot, lambda: list((tmp_path / "receipts").glob("*.txt")))
+        saved = next((tmp_path / "receipts").glob("*.txt")).read_text()
+        assert "*** VOID ***" in saved and "reversed" in saved
+
+
+async def test_receipt_width_and_theme_are_remembered(tmp_path):
+    import tomllib
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        app.theme = "pos-high-contrast"
+        await open_card(pilot, JANE)
+        await pilot.press("plus")
+        screen = await choose_campaign(pilot, EarnScreen, GIFT)
+        screen.query_one("#load-amount", Input).focus()
+        await type_slowly(pilot, "5")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        await pilot.press("w")  # 42 -> 48
+        config = tmp_path / "config.toml"
+        await until(pilot, lambda: config.is_file() and "receipt_width" in config.read_text())
+        await until(pilot, lambda: "theme" in config.read_text())
+    saved = tomllib.loads(config.read_text())
+    assert saved["receipt_width"] == 48 and saved["theme"] == "pos-high-contrast"
+
+
+async def test_f1_shows_every_key_of_the_screen(tmp_path):
+    from textual.widgets import HelpPanel
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_card(pilot, JANE)
+        await pilot.press("f1")
+        await until(pilot, lambda: app.screen.query(HelpPanel))
+        shown = str(app.screen.query_one(HelpPanel).query_one("KeyPanel").render())
+        assert shown
+        await pilot.press("f1")
+        await until(pilot, lambda: not app.screen.query(HelpPanel))

@@ -49,7 +49,10 @@ class PosApp(App[None]):
 
     CSS_PATH = "pos.tcss"
     TITLE = "pos-tui"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f1", "toggle_keys", "Keys"),
+    ]
     DUPLICATE_SCAN_SECONDS = 1.0
 
     #: What the till is waiting for ("" when idle); every screen shows it.
@@ -114,6 +117,21 @@ class PosApp(App[None]):
         if DEFAULT in self.available_themes:
             self.theme = DEFAULT
 
+    def action_toggle_keys(self) -> None:
+        """F1: every key of the current screen (Textual's key panel), F1 again hides it."""
+        from textual.widgets import HelpPanel
+
+        if self.screen.query(HelpPanel):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def watch_theme(self, name: str) -> None:
+        """A theme chosen at the till (command palette) is remembered in the settings file."""
+        if getattr(self, "_remember_theme", False) and self._services is not None:
+            self._services.theme = name
+            self.run_worker(lambda: _remember(theme=name), thread=True, group="settings", exit_on_error=False)
+
     def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:  # type: ignore[override]
         """Notifications show text from outside (names, server messages) literally."""
         super().notify(message, markup=markup, **kwargs)
@@ -138,6 +156,7 @@ class PosApp(App[None]):
         self._theme_problems = []
         if self._factory is not None:
             self.call_after_refresh(self._start)
+        self.call_after_refresh(lambda: setattr(self, "_remember_theme", True))
 
     def _start(self) -> None:
         self.busy = "Starting…"
@@ -466,3 +485,10 @@ class PosApp(App[None]):
             return
         log.error("the till could not start", exc_info=error)
         self.exit(return_code=70, message="pos-tui: the till could not start (details in the log)")
+
+
+def _remember(**values: Any) -> None:
+    """Keep a choice made at the till (theme, receipt width) in the settings file (in a thread)."""
+    from ..settings import update_settings_file
+
+    update_settings_file(**values)

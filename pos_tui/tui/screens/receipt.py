@@ -50,6 +50,17 @@ class ReceiptScreen(TillScreen):
             yield Static(self.text(), id="paper", markup=False)  # names, notes: literal
 
     def text(self) -> str:
+        if self.voided:  # in the body and in the saved text, not only the heading
+            mark = "*** VOID ***".center(self.width).rstrip()
+            what = (
+                f"transaction {self.receipt.transaction_id} reversed"[: self.width]
+                .center(self.width)
+                .rstrip()
+            )
+            return f"{mark}\n{what}\n{self._paper()}{mark}\n"
+        return self._paper()
+
+    def _paper(self) -> str:
         return render_receipt(
             self.receipt,
             width=self.width,
@@ -60,7 +71,11 @@ class ReceiptScreen(TillScreen):
         )
 
     def action_width(self) -> None:
+        from ..app import _remember
+
         self.width = WIDTHS[(WIDTHS.index(self.width) + 1) % len(WIDTHS)]
+        self.till.services.receipt_width = self.width  # remembered: the next receipt, the next start
+        self.run_worker(lambda w=self.width: _remember(receipt_width=w), thread=True, exit_on_error=False)
         self.query_one("#paper", Static).update(self.text())
         self.notify(f"Paper width {self.width} columns")
 
@@ -118,6 +133,7 @@ class ReceiptScreen(TillScreen):
             self.notify(problem, severity="warning", timeout=15)
             return
         self.voided = True
+        self.query_one("#paper", Static).update(self.text())
         self.set_heading(f"Receipt — transaction {self.receipt.transaction_id} VOIDED")
         self.notify(f"Transaction {self.receipt.transaction_id} voided.")
 
