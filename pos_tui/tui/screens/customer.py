@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
@@ -47,6 +47,7 @@ class CustomerScreen(TillScreen):
         yield Static("", id="customer-details", markup=False)
         table: DataTable[str] = DataTable(id="campaigns", cursor_type="row", zebra_stripes=True)
         yield table
+        yield Static("", id="campaign-details", markup=False)  # the whole row, whatever the width
 
     def on_mount(self) -> None:
         table = self.query_one("#campaigns", DataTable)
@@ -74,6 +75,16 @@ class CustomerScreen(TillScreen):
         if info.campaigns:
             table.move_cursor(row=preferred)
         table.focus()
+
+    @on(DataTable.RowHighlighted, "#campaigns")
+    def _highlighted(self) -> None:
+        c = self.selected
+        if c is None:
+            return
+        parts = (details_text(c), rewards_text(c))
+        self.query_one("#campaign-details", Static).update(
+            f"{c.name} — {kind_title(c)}: {balance_text(c)}. " + "; ".join(p for p in parts if p)
+        )
 
     @property
     def selected(self) -> Any:

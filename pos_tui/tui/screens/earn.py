@@ -64,26 +64,26 @@ class EarnScreen(CampaignForm):
         return f"Earn — {self.customer_name or self.customer.card_number or self.customer.code}"
 
     def compose_body(self) -> ComposeResult:
-        with Vertical(classes="panel form"):
+        with Vertical(classes="panel form compact"):
             yield from self.compose_campaign_row()
             with Vertical(id="points-fields", classes="kind"):
                 with Horizontal(classes="row"):
                     yield Label("Purchase amount", classes="label")
-                    yield Field(placeholder="9.95 or 9,95", id="points-amount")
+                    yield Field(placeholder="9.95 or 9,95", id="points-amount", compact=True)
                 with Horizontal(classes="row"):
                     yield Label("Promotion id", classes="label")
-                    yield Field(placeholder="optional", id="promo")
+                    yield Field(placeholder="optional", id="promo", compact=True)
             with Vertical(id="giftcard-fields", classes="kind"):
                 with Horizontal(classes="row"):
                     yield Label("Load amount", classes="label")
-                    yield Field(placeholder="25.00", id="load-amount")
+                    yield Field(placeholder="25.00", id="load-amount", compact=True)
             with Vertical(id="buyx-fields", classes="kind"):
                 with Horizontal(classes="row"):
                     yield Label("Item", classes="label")
-                    yield OptionList(id="item", classes="choices", markup=False)
+                    yield OptionList(id="item", classes="choices", markup=False, compact=True)
                 with Horizontal(classes="row"):
                     yield Label("Quantity", classes="label")
-                    yield Field("1", id="quantity")
+                    yield Field("1", id="quantity", compact=True)
             with Vertical(id="visit-fields", classes="kind"):
                 yield Static("One visit will be recorded.", id="visit-text", markup=False)
             yield from self.compose_note_row()

@@ -29,12 +29,14 @@ class CampaignForm(WriteScreen):
     def compose_campaign_row(self, entries: list[tuple[str, str]] | None = None) -> ComposeResult:
         with Horizontal(classes="row"):
             yield Label("Campaign", classes="label")
-            yield OptionList(*self.numbered(entries or []), id="campaign", classes="choices", markup=False)
+            yield OptionList(
+                *self.numbered(entries or []), id="campaign", classes="choices", markup=False, compact=True
+            )
 
     def compose_note_row(self) -> ComposeResult:
         with Horizontal(classes="row"):
             yield Label("Note", classes="label")
-            yield Field(placeholder="optional, printed on the receipt", id="note")
+            yield Field(placeholder="optional, printed on the receipt", id="note", compact=True)
 
     @staticmethod
     def numbered(entries: list[tuple[str, str]]) -> list[Option]:

@@ -43,15 +43,15 @@ class RedeemScreen(CampaignForm):
             (f"{c.name} — {m.KIND_TITLES.get(c.type, c.type)}: {balance_text(c)}", c.id)
             for c in self.info.campaigns
         ]
-        with Vertical(classes="panel form"):
+        with Vertical(classes="panel form compact"):
             yield from self.compose_campaign_row(entries)
-            yield OptionList(id="rewards", markup=False)
+            yield OptionList(id="rewards", markup=False, compact=True)
             with Horizontal(classes="row", id="custom-points-row"):
                 yield Label("Custom points", classes="label")
-                yield Field(placeholder="or type points", id="custom-points")
+                yield Field(placeholder="or type points", id="custom-points", compact=True)
             with Horizontal(classes="row", id="amount-row"):
                 yield Label("Amount", classes="label", id="amount-label")
-                yield Field(placeholder="9.95 or 9,95", id="amount")
+                yield Field(placeholder="9.95 or 9,95", id="amount", compact=True)
             yield from self.compose_note_row()
             yield Static("", id="deduct", markup=False)
             yield from self.compose_error()
