@@ -358,3 +358,19 @@ async def test_f1_shows_every_key_of_the_screen(tmp_path):
         assert shown
         await pilot.press("f1")
         await until(pilot, lambda: not app.screen.query(HelpPanel))
+
+
+async def test_find_by_phone_matches_the_digits_whatever_the_formatting(tmp_path):
+    from textual.widgets import DataTable
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        await pilot.press("f2")
+        await type_slowly(pilot, "5555555")  # the demo's Does have 555-5555
+        await pilot.press("enter")
+        await until(
+            pilot, lambda: "found" in text(app.screen, "#found") or "Nobody" in text(app.screen, "#found")
+        )
+        names = {str(app.screen.query_one("#matches", DataTable).get_row_at(r)[0]) for r in range(2)}
+        assert {"John Doe", "Jane Doe"} <= names
