@@ -374,3 +374,65 @@ async def test_find_by_phone_matches_the_digits_whatever_the_formatting(tmp_path
         )
         names = {str(app.screen.query_one("#matches", DataTable).get_row_at(r)[0]) for r in range(2)}
         assert {"John Doe", "Jane Doe"} <= names
+
+
+async def test_a_first_purchase_can_register_the_customer(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await scan(pilot, "77770002")
+        await until(pilot, lambda: app.unknown_card == "77770002")
+        await pilot.press("plus")
+        await until(pilot, lambda: isinstance(app.screen, EarnScreen) and app.screen.campaign is not None)
+        screen = app.screen
+        for field, value in (
+            ("#new-name", "Ada Lovelace"),
+            ("#new-phone", "555-7295"),
+            ("#new-email", "ada@x.org"),
+        ):
+            screen.query_one(field, Input).focus()
+            await type_slowly(pilot, value)
+        screen.query_one("#points-amount", Input).focus()
+        await type_slowly(pilot, "10")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        info = await app.services.api.customer_info(card_number="77770002")
+        assert info.customer.name == "Ada Lovelace" and info.customer.phone == "555-7295"
+        assert info.customer.email == "ada@x.org"
+        found = await app.services.api.customer_find("5557295")
+        assert "77770002" in [c.card_number for c in found.customers]
+
+
+async def test_keys_after_the_scan(tmp_path):
+    """The closing note's counts: earn ``+ 995 Enter`` (2 keys + the amount), redeem a reward
+    ``- Enter`` (2), custom redeem ``- Tab 300 Enter`` (3 + the points), void ``v y`` (2)."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        customer = await open_card(pilot, JOHN)
+        await pilot.press("plus")
+        await until(pilot, lambda: isinstance(app.focused, Input) and app.focused.id == "points-amount")
+        await type_slowly(pilot, "995")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen) and app.screen.voided)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is customer)
+        await pilot.press("minus")
+        await until(pilot, lambda: isinstance(app.screen, RedeemScreen) and app.focused is not None)
+        await until(pilot, lambda: app.focused.id == "rewards")
+        await pilot.press("tab")
+        assert app.focused.id == "custom-points"
+        await type_slowly(pilot, "300")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        assert await points_of(app, JOHN, WIDGETS) == 1200
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is customer)
+        await pilot.press("minus")
+        await until(pilot, lambda: isinstance(app.screen, RedeemScreen) and app.focused is not None)
+        await until(pilot, lambda: app.focused.id == "rewards")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        assert await points_of(app, JOHN, WIDGETS) == 200

@@ -86,6 +86,12 @@ class EarnScreen(CampaignForm):
                     yield Field("1", id="quantity", compact=True)
             with Vertical(id="visit-fields", classes="kind"):
                 yield Static("One visit will be recorded.", id="visit-text", markup=False)
+            if self.info is None:  # an unknown card: its first purchase can register the customer
+                with Horizontal(classes="row", id="new-customer"):
+                    yield Label("New customer", classes="label")
+                    yield Field(placeholder="name (optional)", id="new-name", compact=True)
+                    yield Field(placeholder="phone", id="new-phone", compact=True)
+                    yield Field(placeholder="e-mail", id="new-email", compact=True)
             yield from self.compose_note_row()
             with Horizontal(classes="row"):
                 yield Label("", classes="label")
@@ -242,8 +248,54 @@ class EarnScreen(CampaignForm):
             "Check the amount before you confirm.",
         )
 
+    def registration(self) -> dict[str, str]:
+        """What the cashier typed about a new customer (empty when nothing, or a known card)."""
+        if self.info is not None or not self.query("#new-name"):
+            return {}
+        name = self.query_one("#new-name", Input).value.split()
+        typed = {
+            "first_name": name[0] if name else "",
+            "last_name": " ".join(name[1:]),
+            "phone": self.query_one("#new-phone", Input).value.strip(),
+            "email": self.query_one("#new-email", Input).value.strip(),
+        }
+        return typed if any(typed.values()) else {}
+
+    async def _register(self, request: rq._Earn) -> bool:
+        """Register the new card's customer (record_customer) before its first purchase."""
+        details = self.registration()
+        if not details or self.registered:
+            return True
+        self.till.busy = "Registering the customer…"
+        try:
+            await self.till.services.api.record_customer(
+                campaign_id=request.campaign_id, card_number=self.customer.card_number, **details
+            )
+        except errors.OutcomeUnknownError:
+            self.show_error(
+                "The loyalty service did not confirm the registration. It MAY have been done: scan the "
+                "card again to check before recording the purchase."
+            )
+            return False
+        except errors.LoyaltyError as exc:
+            self.show_error(
+                explain(exc)[0].replace("Nothing was recorded", "The customer was not registered")
+            )
+            return False
+        finally:
+            self.till.busy = ""
+        self.registered = True
+        name = " ".join(p for p in (details["first_name"], details["last_name"]) if p)
+        self.customer_name = name or self.customer_name
+        return True
+
+    registered = False
+
     async def _send(self, request: rq._Earn) -> None:
         try:
+            if not await self._register(request):
+                self.till.write_in_flight = False
+                return
             result = await self.till.write(request)
         finally:
             self.sending = False
