@@ -66,3 +66,10 @@ def rewards_text(c: Any) -> str:
         return ""
     ready = sum(1 for r in rewards if affordable(c, r))
     return f"{ready} of {len(rewards)} rewards ready"
+
+
+def without_reference(text: str) -> str:
+    """A transaction's text without the journal's ``[pos:…]`` reference (that is for reconciliation)."""
+    import re
+
+    return re.sub(r"\s*\[pos:[\w-]+\]", "", text or "").strip()

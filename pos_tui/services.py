@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -85,6 +86,8 @@ class Services:
     printer: Any = None
     #: The store's header on receipts (``receipt.StoreHeader``), read once from ``account_info``.
     store: Any = None
+    confirm_earn_above: Decimal | None = Decimal(1000)
+    confirm_load_above: Decimal | None = Decimal(500)
 
     @property
     def writer(self) -> JournaledWriter:
@@ -134,6 +137,8 @@ def demo_services(
         journal=journal,
         resend_after=settings.resend_after,
         printer=_printer(settings),
+        confirm_earn_above=settings.confirm_earn_above,
+        confirm_load_above=settings.confirm_load_above,
     )
 
 
@@ -149,6 +154,8 @@ def live_services(settings: Settings) -> Services:
         theme=settings.theme,
         resend_after=settings.resend_after,
         printer=_printer(settings),
+        confirm_earn_above=settings.confirm_earn_above,
+        confirm_load_above=settings.confirm_load_above,
     )
 
 

@@ -9,6 +9,7 @@ automation.
 from __future__ import annotations
 
 import tomllib
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -97,6 +98,9 @@ class Settings(BaseSettings):
     kiosk_theme: str = "pos-kiosk-low-glare"
     #: ``scrypt$…`` written by ``pos-tui kiosk --set-pin``; never the PIN itself.
     kiosk_manager_pin_hash: str = ""
+    #: Above these a purchase amount / a gift-card load asks for a second confirmation (0: never).
+    confirm_earn_above: Decimal = Field(Decimal(1000), ge=0)
+    confirm_load_above: Decimal = Field(Decimal(500), ge=0)
 
     @field_validator("api_url")
     @classmethod

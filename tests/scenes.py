@@ -131,3 +131,7 @@ SCENES: dict[str, tuple[tuple[int, int], Scene]] = {
     "find": ((100, 32), find),
     "setup": ((100, 32), setup),
 }
+
+# Every screen at 80×24 as well (issue 13: the smallest terminal a till has must be fully usable).
+for _name, (_size, _scene) in list(SCENES.items()):
+    SCENES[f"{_name}-80x24"] = ((80, 24), _scene)

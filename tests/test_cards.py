@@ -35,18 +35,35 @@ def test_not_card_numbers(raw):
     assert not parse_card(raw).ok
 
 
+class Field:
+    """What the focused field holds: the keys delivered to it, minus those taken back."""
+
+    def __init__(self) -> None:
+        self.text: list[str] = []
+
+    def deliver(self, held: list[Held]) -> None:
+        for h in held:
+            h.snapshot = len(self.text)
+            self.text.append(h.key)
+
+    def take_back(self, buffer: WedgeBuffer) -> None:
+        if buffer.undo is not None:
+            del self.text[buffer.undo.snapshot :]
+
+
 def feed(buffer: WedgeBuffer, text: str, start: float, step: float) -> tuple[list[str], list[str]]:
-    typed, scans = [], []
+    field, scans = Field(), []
     t = start
     for ch in text:
         key = {"\r": "enter", "\n": "ctrl+j", "\t": "tab"}.get(ch, ch)
         released, scan = buffer.feed(Held(key, ch if key == ch else None, t))
-        typed += [h.key for h in released]
+        field.deliver(released)
+        field.take_back(buffer)
         if scan is not None:
             scans.append(scan)
         t += step
-    typed += [h.key for h in buffer.flush(t + 1)]
-    return typed, scans
+    field.deliver(buffer.flush(t + 1))
+    return field.text, scans
 
 
 CARD = st.text(alphabet="0123456789abcdefABCDEF%^;=?/", min_size=4, max_size=40)
@@ -80,27 +97,54 @@ def test_typing_then_a_scan():
     assert scans == ["1212121212"] and typed == []
 
 
+@pytest.mark.parametrize("typed_first", ["7", "72", "723"])
+@pytest.mark.parametrize("pause", [0.035, 0.1, 0.15, 0.24])
+def test_a_scan_right_after_a_persons_keys_is_whole_and_never_mixed(typed_first, pause):
+    """Issue 13: ``7`` then a scan within 250 ms was read as card 71212121212; two keys then a
+    scan as 212121212. A person types one key every ~150 ms; the reader follows ``pause`` later."""
+    buffer, field, scans, t = WedgeBuffer(), Field(), [], 0.0
+    for ch in typed_first:
+        released, _ = buffer.feed(Held(ch, ch, t))
+        field.deliver(released)
+        t += 0.15
+    t += pause - 0.15
+    for ch in "1212121212\r":
+        released, scan = buffer.feed(Held("enter" if ch == "\r" else ch, None if ch == "\r" else ch, t))
+        field.deliver(released)
+        field.take_back(buffer)
+        scans += [scan] if scan else []
+        t += 0.0002
+    field.deliver(buffer.flush(t + 1))
+    assert scans == ["1212121212"]
+    assert field.text == list(typed_first)
+
+
 @given(cards=st.lists(CARD, min_size=1, max_size=20), data=st.data())
 def test_one_stall_inside_a_burst_does_not_split_it(cards, data):
-    """A busy machine may stamp one key of a burst up to 100 ms late; the scan stays whole."""
-    buffer, scans, typed, t = WedgeBuffer(), [], [], 0.0
+    """A busy machine may stamp part of a burst up to 100 ms late; the scan stays whole and what
+    was shown before the stall is taken back. (A stall after the burst's *first* key cannot be
+    told from a person's key followed by a scan; the person wins: see the test above.)"""
+    buffer, field, scans, t = WedgeBuffer(), Field(), [], 0.0
     for card in cards:
-        stall = data.draw(st.integers(0, len(card) - 1))
+        stall = data.draw(st.integers(2, len(card)))
         for index, ch in enumerate(card + "\r"):
-            t += 0.1 if index == stall and index > 0 else 0.0003
+            t += 0.1 if index == stall else 0.0003
             released, scan = buffer.feed(Held("enter" if ch == "\r" else ch, None if ch == "\r" else ch, t))
-            typed += released
+            field.deliver(released)
+            if data.draw(st.booleans()):  # the till's timer may show the keys during the stall
+                field.deliver(buffer.flush(t + 0.05))
+            field.take_back(buffer)
             scans += [scan] if scan else []
-        t += 0.2
-    assert scans == cards and typed == []
+        t += 0.3
+    assert scans == cards and field.text == []
 
 
-def test_a_person_sees_keys_without_waiting_for_enter():
+def test_a_persons_key_is_released_once_nothing_fast_followed_it():
     buffer = WedgeBuffer()
     assert buffer.feed(Held("1", "1", 0.0)) == ([], None)
-    assert buffer.feed(Held("2", "2", 0.1)) == ([], None)
-    released, _ = buffer.feed(Held("3", "3", 0.2))  # two slow gaps: a person
-    assert [h.key for h in released] == ["1", "2", "3"]
-    assert buffer.flush(0.25) == []
-    buffer.feed(Held("4", "4", 0.3))
-    assert [h.key for h in buffer.flush(0.3 + buffer.max_gap + 0.01)] == ["4"]
+    assert buffer.flush(0.01) == []  # a reader's next key could still come
+    assert [h.key for h in buffer.flush(0.0 + buffer.gap + 0.001)] == ["1"]
+    released, _ = buffer.feed(Held("2", "2", 0.15))
+    assert released == []
+    released, _ = buffer.feed(Held("3", "3", 0.30))  # the next key shows a slow gap: 2 is typing
+    assert [h.key for h in released] == ["2"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from decimal import Decimal
 from typing import Any
@@ -119,10 +120,20 @@ def customer_find(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str,
     for alternative in filter(None, (part.strip() for part in text.split(","))):  # comma: OR
         terms = []
         for word in alternative.split():  # space: AND
-            terms.append("(" + " OR ".join(f"{name} LIKE ? ESCAPE '\\'" for name in SEARCHABLE) + ")")
+            ors = [f"{name} LIKE ? ESCAPE '\\'" for name in SEARCHABLE]
             params.extend([f"%{_like(word)}%"] * len(SEARCHABLE))
+            digits = re.sub(r"[\s().+-]", "", word)
+            if digits.isdigit() and len(digits) >= 4:  # a phone, whatever its formatting: 5557295 = 555-7295
+                ors.append(f"{_DIGITS_OF_PHONE} LIKE ?")
+                params.append(f"%{digits}%")
+            terms.append("(" + " OR ".join(ors) + ")")
         alternatives.append("(" + " AND ".join(terms) + ")")
     return _found(conn, acct, _matches(conn, acct, " OR ".join(alternatives), params), fields)
+
+
+_DIGITS_OF_PHONE = (
+    "".join("REPLACE(" for _ in "-( ).+") + "phone" + "".join(f", '{c}', '')" for c in "-( ).+")
+)
 
 
 def _like(value: str) -> str:

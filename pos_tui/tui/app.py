@@ -50,7 +50,10 @@ class PosApp(App[None]):
 
     CSS_PATH = "pos.tcss"
     TITLE = "pos-tui"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f1", "toggle_keys", "Keys"),
+    ]
     DUPLICATE_SCAN_SECONDS = 1.0
 
     #: What the till is waiting for ("" when idle); every screen shows it.
@@ -115,6 +118,25 @@ class PosApp(App[None]):
         if DEFAULT in self.available_themes:
             self.theme = DEFAULT
 
+    def action_toggle_keys(self) -> None:
+        """F1: every key of the current screen (Textual's key panel), F1 again hides it."""
+        from textual.widgets import HelpPanel
+
+        if self.screen.query(HelpPanel):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def watch_theme(self, name: str) -> None:
+        """A theme chosen at the till (command palette) is remembered in the settings file."""
+        if getattr(self, "_remember_theme", False) and self._services is not None:
+            self._services.theme = name
+            self.run_worker(lambda: _remember(theme=name), thread=True, group="settings", exit_on_error=False)
+
+    def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:  # type: ignore[override]
+        """Notifications show text from outside (names, server messages) literally."""
+        super().notify(message, markup=markup, **kwargs)
+
     @property
     def services(self) -> Services:
         if self._services is None:
@@ -127,6 +149,7 @@ class PosApp(App[None]):
 
     def on_mount(self) -> None:
         if self._services is not None:
+            self.refresh_pending()  # shown from start-up, before the replay has talked to anyone
             self.replay_journal()
         for problem in self._theme_problems:
             log.warning("%s", problem)
@@ -134,6 +157,7 @@ class PosApp(App[None]):
         self._theme_problems = []
         if self._factory is not None:
             self.call_after_refresh(self._start)
+        self.call_after_refresh(lambda: setattr(self, "_remember_theme", True))
 
     def _start(self) -> None:
         self.busy = "Starting…"
@@ -149,6 +173,7 @@ class PosApp(App[None]):
                 self.notify(problem, severity="warning", timeout=15)
             self._theme_problems = []
         self.busy = ""
+        self.refresh_pending()
         self.replay_journal()
         waiting, self._waiting_scans = self._waiting_scans, []
         for number in waiting[-1:]:  # the last card scanned while starting is the one wanted
@@ -166,19 +191,62 @@ class PosApp(App[None]):
     # Card reader -----------------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        """Every key passes the wedge buffer first, so a reader's burst is a scan wherever the focus is."""
+        """Every key passes the wedge first, so a reader's burst is a scan wherever the focus is.
+        A person's key is held only until ``scan_gap`` shows no reader-fast key followed it; keys
+        of a burst shown before a stall are taken back from the field when the scan completes."""
         if not isinstance(event, events.Key):
+            await super().on_event(event)
+            return
+        if self._secret_focused():  # never read as a scan, never logged
+            for held in self.wedge.release_all():
+                await self._deliver(held)
             await super().on_event(event)
             return
         released, scan = self.wedge.feed(Held(event.key, event.character, event.time, event))
         for held in released:
-            await super().on_event(held.event)  # type: ignore[arg-type]
+            await self._deliver(held)
+        if self.wedge.undo is not None:
+            self._take_back(self.wedge.undo)
         if scan is not None:
-            self.handle_scan(scan)
+            self.handle_scan(scan, at=event.time)
         if self.wedge.held:
-            # The timer runs in its own task; it only queues a message, so the release is handled
-            # after every key already queued (a lagging loop must not split a reader's burst).
-            self.set_timer(self.wedge.max_gap * 1.2, lambda: self.post_message(self.ReleaseTyping()))
+            # The timer only queues a message, so the release is handled after every key already
+            # queued: a burst's keys, stamped microseconds apart, are all seen before it.
+            self.set_timer(self.wedge.gap + 0.002, lambda: self.post_message(self.ReleaseTyping()))
+
+    def _secret_focused(self) -> bool:
+        from textual.widgets import Input
+
+        focused = self.focused
+        return isinstance(focused, Input) and focused.password
+
+    async def _deliver(self, held: Held) -> None:
+        """Pass a key on; first note (in the field's own queue, so after the keys before it)
+        what the field held, so the key can be taken back if it was the start of a scan."""
+        from textual.widgets import Input
+
+        target = self.focused
+        if isinstance(target, Input) and held.character:
+            before: dict[str, Any] = {}
+
+            def note(field: Input = target, into: dict[str, Any] = before) -> None:
+                into.update(value=field.value, cursor=field.cursor_position)
+
+            target.call_later(note)
+            held.snapshot = (target, before)
+        await App.on_event(self, held.event)  # type: ignore[arg-type]
+
+    def _take_back(self, held: Held) -> None:
+        if not isinstance(held.snapshot, tuple):
+            return
+        target, before = held.snapshot
+
+        def restore() -> None:
+            if before:
+                target.value = before["value"]
+                target.cursor_position = before["cursor"]
+
+        target.call_later(restore)
 
     class ReleaseTyping(Message):
         """Time to hand held keys to the focused widget, if no faster key followed them."""
@@ -186,15 +254,16 @@ class PosApp(App[None]):
     @on(ReleaseTyping)
     async def _release_typing(self) -> None:
         for held in self.wedge.flush(get_time()):
-            await App.on_event(self, held.event)  # type: ignore[arg-type]
+            await self._deliver(held)
 
-    def handle_scan(self, raw: str) -> None:
+    def handle_scan(self, raw: str, at: float | None = None) -> None:
+        """``at``: when the scan's last key arrived (its own timestamp; a busy loop may handle it later)."""
         read = parse_card(raw)
         if not read.ok:
             log.info("scan unreadable length=%d", len(raw))
             self.notify(read.error, severity="warning")
             return
-        now = get_time()
+        now = get_time() if at is None else at
         if read.number == self._last_scan[0] and now - self._last_scan[1] < self.DUPLICATE_SCAN_SECONDS:
             log.info("scan repeated card=%s (ignored)", mask_card(read.number))
             self._last_scan = (read.number, now)
@@ -318,6 +387,10 @@ class PosApp(App[None]):
             self.set_timer(15, self.replay_journal)
         return "" if said.done else said.message
 
+    def refresh_pending(self) -> None:
+        """Count the open journal entries in a worker (a SQLite read never runs on the event loop)."""
+        self.run_worker(self.count_pending, group="pending", exclusive=True, exit_on_error=False)
+
     async def count_pending(self) -> None:
         from ..journal import OPEN_STATES
 
@@ -383,3 +456,10 @@ class PosApp(App[None]):
             return
         log.error("the till could not start", exc_info=error)
         self.exit(return_code=70, message="pos-tui: the till could not start (details in the log)")
+
+
+def _remember(**values: Any) -> None:
+    """Keep a choice made at the till (theme, receipt width) in the settings file (in a thread)."""
+    from ..settings import update_settings_file
+
+    update_settings_file(**values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, LoadingIndicator, Static
@@ -49,7 +50,7 @@ class BusyLine(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield LoadingIndicator()
-        yield Static(id="busy-text")
+        yield Static(id="busy-text", markup=False)
 
     def on_mount(self) -> None:
         self.watch(self.app, "busy", self._show)
@@ -72,6 +73,7 @@ class PendingBadge(Static):
     DEFAULT_CSS = """
     PendingBadge {
         dock: bottom;
+        margin-bottom: 1;  /* above the Footer, which docks on the last row */
         height: 1;
         width: 100%;
         background: $warning;
@@ -91,3 +93,8 @@ class PendingBadge(Static):
     def _show(self, pending: int) -> None:
         self.set_class(pending > 0, "-pending")
         self.update(f"{pending} pending — not confirmed by the loyalty service yet; the till keeps checking")
+
+
+def literal(*cells: object) -> tuple[Text, ...]:
+    """Table cells shown exactly as given: a ``[/x]`` in a name is text, never markup."""
+    return tuple(Text("" if cell is None else str(cell)) for cell in cells)

@@ -16,6 +16,12 @@ def explain(exc: BaseException, *, write: bool = False) -> tuple[str, str]:
         return (f"Refused: {_cashier(exc.message)}. Nothing was recorded.", "warning")
     if isinstance(exc, errors.NoMatchError):
         return ("No customer has that card.", "warning")
+    if isinstance(exc, errors.NotSentError) and not write:
+        return (
+            "Cannot reach the loyalty service: the customer's balances cannot be read right now. "
+            "Anything queued is sent when it answers.",
+            "error",
+        )
     if isinstance(exc, errors.NotSentError):
         return (
             "Cannot reach the loyalty service. Nothing was recorded; try again when the network is back.",

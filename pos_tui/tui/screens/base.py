@@ -38,7 +38,7 @@ class TillScreen(Screen[Any]):
     def compose(self) -> ComposeResult:
         if self.till.training:
             yield TrainingBanner()
-        yield Static(self.heading(), id="title", classes="title")
+        yield Static(self.heading(), id="title", classes="title", markup=False)
         yield from self.compose_body()
         yield PendingBadge()
         yield BusyLine()
@@ -65,6 +65,10 @@ class TillScreen(Screen[Any]):
     def holds_card(self, number: str) -> bool:
         """Whether this screen is mid-transaction for that card (a re-scan must not wipe it)."""
         return False
+
+    def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:  # type: ignore[override]
+        """Notifications show text from outside (names, server messages) literally."""
+        self.app.notify(message, markup=markup, **kwargs)
 
     def set_heading(self, text: str) -> None:
         self.query_one("#title", Static).update(text)
@@ -97,6 +101,22 @@ class WriteScreen(TillScreen):
             return
         except ValueError as exc:
             self.show_error(str(exc))
+            return
+        question = self.second_question(request)
+        if question is None:
+            self._go(request)
+            return
+        from .confirm import ConfirmScreen
+
+        self.show_error("")
+        self.app.push_screen(ConfirmScreen(*question), lambda yes: self._go(request) if yes else None)
+
+    def second_question(self, request: Any) -> tuple[str, str] | None:
+        """(question, details) when the request needs a second confirmation (a large amount)."""
+        return None
+
+    def _go(self, request: Any) -> None:
+        if self.sending:
             return
         self.sending = True
         self.till.write_in_flight = True

@@ -12,13 +12,14 @@ from textual.widgets import Footer, Static
 
 from ...api import models as m
 from ...receipt import amount, magnitude, money
-from ..widgets import TrainingBanner
+from ..widgets import PendingBadge, TrainingBanner
 
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "answer(True)", "Yes, do it"),
+        Binding("y", "answer(True)", "Yes, do it"),
         Binding("n,escape", "answer(False)", "No"),
+        Binding("enter", "enter", show=False),
     ]
 
     def __init__(self, question: str, details: str) -> None:
@@ -30,13 +31,18 @@ class ConfirmScreen(ModalScreen[bool]):
         if getattr(self.app, "training", False):
             yield TrainingBanner()
         with Vertical(id="confirm", classes="panel"):
-            yield Static(self.question, classes="title")
-            yield Static(self.details, id="confirm-details")
-            yield Static("Y or Enter: yes — N or Escape: no", classes="hint")
+            yield Static(self.question, classes="title", markup=False)
+            yield Static(self.details, id="confirm-details", markup=False)
+            yield Static("Y: yes — N or Escape: no", id="confirm-hint", classes="hint")
+        yield PendingBadge()
         yield Footer()
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+    def action_enter(self) -> None:
+        """Enter never answers: ``Enter Enter`` must not void before anyone reads the question."""
+        self.query_one("#confirm-hint", Static).update("Press Y to confirm, or N / Escape for no.")
 
 
 def reversal_text(receipt: m.Receipt) -> str:

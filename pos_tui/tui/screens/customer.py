@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 from ...api import errors
 from ...api import models as m
 from ...present import balance_text, details_text, kind_title, rewards_text
+from ..widgets import literal
 from ..wording import explain
 from .base import TillScreen
 
@@ -43,9 +44,10 @@ class CustomerScreen(TillScreen):
         return f"{c.name or 'Customer'} — card {c.card_number or '-'} — code {c.code or '-'}"
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="customer-details")
+        yield Static("", id="customer-details", markup=False)
         table: DataTable[str] = DataTable(id="campaigns", cursor_type="row", zebra_stripes=True)
         yield table
+        yield Static("", id="campaign-details", markup=False)  # the whole row, whatever the width
 
     def on_mount(self) -> None:
         table = self.query_one("#campaigns", DataTable)
@@ -65,13 +67,24 @@ class CustomerScreen(TillScreen):
         for index, campaign in enumerate(info.campaigns):
             details = "; ".join(part for part in (details_text(campaign), rewards_text(campaign)) if part)
             table.add_row(
-                campaign.name, kind_title(campaign), balance_text(campaign), details, key=campaign.id
+                *literal(campaign.name, kind_title(campaign), balance_text(campaign), details),
+                key=campaign.id,
             )
             if campaign.id == self.till.last_campaign_id:
                 preferred = index
         if info.campaigns:
             table.move_cursor(row=preferred)
         table.focus()
+
+    @on(DataTable.RowHighlighted, "#campaigns")
+    def _highlighted(self) -> None:
+        c = self.selected
+        if c is None:
+            return
+        parts = (details_text(c), rewards_text(c))
+        self.query_one("#campaign-details", Static).update(
+            f"{c.name} — {kind_title(c)}: {balance_text(c)}. " + "; ".join(p for p in parts if p)
+        )
 
     @property
     def selected(self) -> Any:

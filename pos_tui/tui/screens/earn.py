@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...amounts import above_limit, currency_decimals, parse_amount, parse_count
 from ...api import errors
 from ...api import models as m
 from ...api import requests as rq
+from ...receipt import money
 from ..widgets import Field
 from ..wording import explain
 from .base import WriteScreen
+from .form import CampaignForm
 
 if TYPE_CHECKING:
     from ..app import PosApp
@@ -44,12 +46,7 @@ def open_earn(
     app.push_screen(EarnScreen(ref, name, preferred=preferred, info=info))
 
 
-class EarnScreen(WriteScreen):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f10", "confirm", "Confirm (Enter)"),
-        Binding("escape", "cancel", "Cancel"),
-    ]
-
+class EarnScreen(CampaignForm):
     def __init__(self, customer: rq.CustomerRef, name: str, *, preferred: str = "", info: Any = None) -> None:
         super().__init__()
         self.customer = customer
@@ -57,6 +54,7 @@ class EarnScreen(WriteScreen):
         self.preferred = preferred
         self.info: m.CustomerInfo | None = info
         self.campaigns: list[m.CampaignSummary] = []
+        self.choices = self.campaigns
 
     def holds_card(self, number: str) -> bool:
         card = self.info.customer.card_number if self.info is not None else self.customer.card_number
@@ -66,37 +64,39 @@ class EarnScreen(WriteScreen):
         return f"Earn — {self.customer_name or self.customer.card_number or self.customer.code}"
 
     def compose_body(self) -> ComposeResult:
-        with Vertical(classes="panel form"):
-            with Horizontal(classes="row"):
-                yield Label("Campaign", classes="label")
-                yield OptionList(id="campaign", classes="choices")
+        with Vertical(classes="panel form compact"):
+            yield from self.compose_campaign_row()
             with Vertical(id="points-fields", classes="kind"):
                 with Horizontal(classes="row"):
                     yield Label("Purchase amount", classes="label")
-                    yield Field(placeholder="9.95 or 9,95", id="points-amount", restrict=r"[0-9.,]*")
+                    yield Field(placeholder="9.95 or 9,95", id="points-amount", compact=True)
                 with Horizontal(classes="row"):
                     yield Label("Promotion id", classes="label")
-                    yield Field(placeholder="optional", id="promo")
+                    yield Field(placeholder="optional", id="promo", compact=True)
             with Vertical(id="giftcard-fields", classes="kind"):
                 with Horizontal(classes="row"):
                     yield Label("Load amount", classes="label")
-                    yield Field(placeholder="25.00", id="load-amount", restrict=r"[0-9.,]*")
+                    yield Field(placeholder="25.00", id="load-amount", compact=True)
             with Vertical(id="buyx-fields", classes="kind"):
                 with Horizontal(classes="row"):
                     yield Label("Item", classes="label")
-                    yield OptionList(id="item", classes="choices")
+                    yield OptionList(id="item", classes="choices", markup=False, compact=True)
                 with Horizontal(classes="row"):
                     yield Label("Quantity", classes="label")
-                    yield Field("1", id="quantity", restrict=r"[0-9]*")
+                    yield Field("1", id="quantity", compact=True)
             with Vertical(id="visit-fields", classes="kind"):
-                yield Static("One visit will be recorded.", id="visit-text")
-            with Horizontal(classes="row"):
-                yield Label("Note", classes="label")
-                yield Field(placeholder="optional, printed on the receipt", id="note")
+                yield Static("One visit will be recorded.", id="visit-text", markup=False)
+            if self.info is None:  # an unknown card: its first purchase can register the customer
+                with Horizontal(classes="row", id="new-customer"):
+                    yield Label("New customer", classes="label")
+                    yield Field(placeholder="name (optional)", id="new-name", compact=True)
+                    yield Field(placeholder="phone", id="new-phone", compact=True)
+                    yield Field(placeholder="e-mail", id="new-email", compact=True)
+            yield from self.compose_note_row()
             with Horizontal(classes="row"):
                 yield Label("", classes="label")
                 yield Checkbox("E-mail the customer a receipt", id="email")
-            yield Static("", id="error", classes="error")
+            yield from self.compose_error()
 
     def on_mount(self) -> None:
         self.after_composed(
@@ -112,57 +112,36 @@ class EarnScreen(WriteScreen):
     async def load_campaigns(self) -> None:
         self.till.busy = "Loading campaigns…"
         try:
-            self.campaigns = [c for c in (await self.till.services.api.campaigns_list()).campaigns if c.id]
+            listed = [c for c in (await self.till.services.api.campaigns_list()).campaigns if c.id]
         except errors.LoyaltyError as exc:
             if self.info is None:
                 self.show_error(explain(exc)[0])
                 return
-            self.campaigns = [
+            listed = [
                 m.CampaignSummary(id=c.id, name=c.name, type=c.type, currency=c.currency)
                 for c in self.info.campaigns
             ]
         finally:
             self.till.busy = ""
-        choices = self.query_one("#campaign", OptionList)
-        choices.clear_options()
-        choices.add_options(
-            [Option(f"{c.name} — {m.KIND_TITLES.get(c.type, c.type)}", id=c.id) for c in self.campaigns]
-        )
-        ids = [c.id for c in self.campaigns]
-        for choice in (self.preferred, self.till.last_campaign_id, ids[0] if len(ids) == 1 else ""):
-            if choice in ids:
-                choices.highlighted = ids.index(choice)
-                self._layout(focus_field=True)
+        self.campaigns[:] = listed
+        self.set_campaigns([(f"{c.name} — {m.KIND_TITLES.get(c.type, c.type)}", c.id) for c in listed])
+        ids = [c.id for c in listed]
+        first_points = next((c.id for c in listed if c.type == "points"), "")
+        new_card = self.info is None  # a first purchase: the points campaign, not the last one used
+        for choice in (
+            self.preferred,
+            first_points if new_card else self.till.last_campaign_id,
+            ids[0] if len(ids) == 1 else "",
+        ):
+            if self.highlight(choice):
+                self.show_campaign(self.campaign, focus=True)
                 break
         else:
-            choices.focus()
+            self.query_one("#campaign", OptionList).focus()
 
-    @property
-    def campaign(self) -> m.CampaignSummary | None:
-        choices = self.query_one("#campaign", OptionList)
-        if choices.highlighted is None or choices.highlighted >= choices.option_count:
-            return None
-        value = choices.get_option_at_index(choices.highlighted).id
-        return next((c for c in self.campaigns if c.id == value), None)
-
-    @on(OptionList.OptionHighlighted, "#campaign")
-    def campaign_changed(self) -> None:
-        if not self.composed:
-            return  # _ready lays the form out once every field exists
-        self._layout(focus_field=False)
-
-    @on(OptionList.OptionSelected, "#campaign")
-    def campaign_chosen(self) -> None:
-        self._layout(focus_field=True)
-
-    @on(OptionList.OptionSelected, "#item")
-    def item_chosen(self) -> None:
-        self.query_one("#quantity", Input).focus()
-
-    def _layout(self, *, focus_field: bool) -> None:
-        campaign = self.campaign
+    def show_campaign(self, campaign: Any, *, focus: bool) -> None:
         if campaign is not None and campaign.id == getattr(self, "_shown", None):
-            if focus_field:
+            if focus:
                 self._focus_first(campaign.type)
             return
         self._shown = campaign.id if campaign else None
@@ -176,10 +155,8 @@ class EarnScreen(WriteScreen):
             return
         self.query_one(selector).display = True
         self.show_error("")
-        first = {"points": "#points-amount", "giftcard": "#load-amount", "buyx": "#item"}.get(
-            campaign.type, "#note"
-        )
-        self.query_one(first).focus()
+        if focus:
+            self._focus_first(campaign.type)
         if campaign.type == "buyx":
             self.load_items(campaign.id)
         elif campaign.type == "earned":
@@ -213,9 +190,9 @@ class EarnScreen(WriteScreen):
         if options:
             items.highlighted = 0
 
-    @on(Input.Submitted)
-    def submitted(self) -> None:
-        self.action_confirm()
+    @on(OptionList.OptionSelected, "#item")
+    def item_chosen(self) -> None:
+        self.query_one("#quantity", Input).focus()
 
     def build(self) -> rq._Earn:
         campaign = self.campaign
@@ -224,47 +201,105 @@ class EarnScreen(WriteScreen):
         common: dict[str, Any] = {
             "customer": self.customer,
             "campaign_id": campaign.id,
-            "authorization": self.query_one("#note", Input).value.strip(),
+            "authorization": self.note,
             "send_transaction_email": self.query_one("#email", Checkbox).value,
         }
         kind = campaign.type
+        decimals = currency_decimals(campaign.currency)
         if kind == "points":
-            amount = self.query_one("#points-amount", Input).value.strip()
-            if not amount:
-                raise ValueError("Type the purchase amount.")
+            text = self.query_one("#points-amount", Input).value
+            value = parse_amount(text, decimals=decimals, unit="purchase amount")
             promo = self.query_one("#promo", Input).value.strip() or None
-            return rq.PointsEarn(**common, amount=amount, promo_id=promo)
+            return rq.PointsEarn(**common, amount=value, promo_id=promo)
         if kind == "giftcard":
-            amount = self.query_one("#load-amount", Input).value.strip()
-            if not amount:
-                raise ValueError("Type the amount to load.")
-            return rq.GiftCardLoad(**common, amount=amount)
+            text = self.query_one("#load-amount", Input).value
+            value = parse_amount(text, decimals=decimals, unit="amount to load")
+            return rq.GiftCardLoad(**common, amount=value)
         if kind == "buyx":
             items = self.query_one("#item", OptionList)
             if items.highlighted is None or items.option_count == 0:
                 raise ValueError("Choose the item.")
             item = items.get_option_at_index(items.highlighted).id or ""
-            quantity = self.query_one("#quantity", Input).value.strip() or "1"
+            quantity = parse_count(self.query_one("#quantity", Input).value or "1")
             by = {"item_identifier": item[5:]} if item.startswith("name:") else {"service_product": item}
-            return rq.BuyXEarn(**common, **by, quantity=int(quantity))
+            return rq.BuyXEarn(**common, **by, quantity=quantity)
         if kind == "events":
             return rq.EventsEarn(**common)
         if kind == "earned":
             return rq.EarnedEarn(**common)
         raise ValueError(f"Campaigns of kind '{kind}' cannot be used from this till.")
 
+    def second_question(self, request: Any) -> tuple[str, str] | None:
+        services = self.till.services
+        if isinstance(request, rq.PointsEarn):
+            limit, what = services.confirm_earn_above, "purchase"
+        elif isinstance(request, rq.GiftCardLoad):
+            limit, what = services.confirm_load_above, "gift-card load"
+        else:
+            return None
+        if limit is None or not above_limit(request.amount, limit):
+            return None
+        currency = getattr(self.campaign, "currency", "")
+        shown, most = money(request.amount, currency), money(limit, currency)
+        who = self.customer_name or self.customer.card_number
+        return (
+            f"Record a {what} of {shown}?",
+            f"{shown} is more than this store's limit of {most} for a {what} — for {who}.\n"
+            "Check the amount before you confirm.",
+        )
+
+    def registration(self) -> dict[str, str]:
+        """What the cashier typed about a new customer (empty when nothing, or a known card)."""
+        if self.info is not None or not self.query("#new-name"):
+            return {}
+        name = self.query_one("#new-name", Input).value.split()
+        typed = {
+            "first_name": name[0] if name else "",
+            "last_name": " ".join(name[1:]),
+            "phone": self.query_one("#new-phone", Input).value.strip(),
+            "email": self.query_one("#new-email", Input).value.strip(),
+        }
+        return typed if any(typed.values()) else {}
+
+    async def _register(self, request: rq._Earn) -> bool:
+        """Register the new card's customer (record_customer) before its first purchase."""
+        details = self.registration()
+        if not details or self.registered:
+            return True
+        self.till.busy = "Registering the customer…"
+        try:
+            await self.till.services.api.record_customer(
+                campaign_id=request.campaign_id, card_number=self.customer.card_number, **details
+            )
+        except errors.OutcomeUnknownError:
+            self.show_error(
+                "The loyalty service did not confirm the registration. It MAY have been done: scan the "
+                "card again to check before recording the purchase."
+            )
+            return False
+        except errors.LoyaltyError as exc:
+            self.show_error(
+                explain(exc)[0].replace("Nothing was recorded", "The customer was not registered")
+            )
+            return False
+        finally:
+            self.till.busy = ""
+        self.registered = True
+        name = " ".join(p for p in (details["first_name"], details["last_name"]) if p)
+        self.customer_name = name or self.customer_name
+        return True
+
+    registered = False
+
     async def _send(self, request: rq._Earn) -> None:
         try:
+            if not await self._register(request):
+                self.till.write_in_flight = False
+                return
             result = await self.till.write(request)
         finally:
             self.sending = False
         finish(self, request, result, self.customer)
-
-    def action_cancel(self) -> None:
-        if self.sending:
-            self.notify("Wait: the transaction is being sent.", severity="warning")
-            return
-        self.app.pop_screen()
 
 
 def finish(screen: WriteScreen, request: Any, result: Any, customer: rq.CustomerRef) -> None:

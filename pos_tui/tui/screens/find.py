@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input, Static
 
 from ...api import errors
 from ...api import models as m
-from ..widgets import Field
+from ..widgets import Field, literal
 from ..wording import explain
 from .base import TillScreen
 
@@ -22,7 +22,7 @@ class FindScreen(TillScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Field(placeholder="Phone, name or e-mail, then Enter", id="query")
-        yield Static("", id="found", classes="hint")
+        yield Static("", id="found", classes="hint", markup=False)
         table: DataTable[str] = DataTable(id="matches", cursor_type="row", zebra_stripes=True)
         yield table
 
@@ -52,7 +52,7 @@ class FindScreen(TillScreen):
             self.till.busy = ""
         table.clear()
         for c in self.matches:
-            table.add_row(c.name, c.card_number, c.phone, c.email, c.city)
+            table.add_row(*literal(c.name, c.card_number, c.phone, c.email, c.city))
         found = len(self.matches)
         self.query_one("#found", Static).update(
             f"{found} found — choose with the arrows and Enter" if found else f"Nobody matches “{text}”."

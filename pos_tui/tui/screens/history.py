@@ -12,8 +12,9 @@ from textual.widgets import DataTable, Static
 from ...api import errors
 from ...api import models as m
 from ...api import requests as rq
-from ...present import kind_title
+from ...present import kind_title, without_reference
 from ...receipt import amount, money
+from ..widgets import literal
 from ..wording import explain
 from .base import TillScreen
 from .confirm import ConfirmScreen
@@ -37,7 +38,8 @@ class HistoryScreen(TillScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(
-            "The most recent transactions first. Select one and press Enter to void it.", classes="hint"
+            "The most recent transactions first. Select one and press Enter to void it (then Y).",
+            classes="hint",
         )
         table: DataTable[str] = DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield table
@@ -66,20 +68,26 @@ class HistoryScreen(TillScreen):
         self.rows = result.transactions
         table = self.query_one("#history", DataTable)
         table.clear()
-        in_money = self.campaign.type in {"giftcard", "earned"}
         for row in self.rows:
-            shown = money(row.amount) if in_money and row.amount is not None else amount(row.amount)
             table.add_row(
-                row.transaction_id,
-                str(row.date or ""),
-                "Redeem" if row.is_redemption else "Earn",
-                shown,
-                row.item,
-                row.authorization,
-                row.user,
+                *literal(
+                    row.transaction_id,
+                    str(row.date or ""),
+                    "Redeem" if row.is_redemption else "Earn",
+                    self.shown_amount(row.amount),
+                    row.item,
+                    without_reference(row.authorization),
+                    row.user,
+                ),
                 key=row.transaction_id,
             )
         table.focus()
+
+    def shown_amount(self, value: Any) -> str:
+        """An amount in the campaign's terms: money as money (with its currency), else a count."""
+        if value is not None and self.campaign.type in {"giftcard", "earned"}:
+            return money(value, getattr(self.campaign, "currency", ""))
+        return amount(value)
 
     @on(DataTable.RowSelected)
     def selected(self) -> None:
@@ -98,12 +106,13 @@ class HistoryScreen(TillScreen):
     async def void(self, row: m.HistoryTransaction) -> None:
         sign = "redemption of" if row.is_redemption else "earn of"
         what = f"{row.item} " if row.item else ""
-        size = amount(abs(row.amount) if row.amount is not None else None)
+        size = self.shown_amount(abs(row.amount) if row.amount is not None else None)
+        note = without_reference(row.authorization)
         details = (
             f"Transaction {row.transaction_id} on {row.date} — {self.campaign.name}\n"
             f"Customer: {self.info.customer.name}\n"
             f"Voiding it reverses the {sign} {what}{size}"
-            f"{' — ' + row.authorization if row.authorization else ''}."
+            f"{' — ' + note if note else ''}."
         )
         if not await self.app.push_screen_wait(ConfirmScreen("Void this transaction?", details)):
             return

@@ -1,38 +1,36 @@
-"""Redeem: a reward from ``available_rewards`` (those the balance cannot cover are shown, not
-choosable), custom points or a custom amount, an amount of money, a free buy-X item."""
+"""Redeem exactly one thing: a reward from ``available_rewards`` (those the balance cannot cover are
+shown, not choosable), *or* custom points, *or* a custom amount; money from a gift card or an
+earn-per-visit balance; a free buy-X item. The screen says what will be deducted before Enter."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...amounts import AmountError
 from ...api import errors
 from ...api import models as m
 from ...api import requests as rq
 from ...present import affordable, balance_text
 from ...receipt import amount
+from ...redemption import Redemption, money_choice, points_choice, reward_choice, shortfall
 from ..widgets import Field
 from ..wording import explain
-from .base import WriteScreen
 from .earn import finish
+from .form import CampaignForm
 
 
-class RedeemScreen(WriteScreen):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f10", "confirm", "Confirm (Enter)"),
-        Binding("escape", "cancel", "Cancel"),
-    ]
-
+class RedeemScreen(CampaignForm):
     def __init__(self, info: m.CustomerInfo, *, preferred: str = "") -> None:
         super().__init__()
         self.info = info
         self.preferred = preferred
+        self.choices = list(info.campaigns)
 
     def holds_card(self, number: str) -> bool:
         return number == self.info.customer.card_number
@@ -41,72 +39,46 @@ class RedeemScreen(WriteScreen):
         return f"Redeem — {self.info.customer.name or self.info.customer.code}"
 
     def compose_body(self) -> ComposeResult:
-        options = [
+        entries = [
             (f"{c.name} — {m.KIND_TITLES.get(c.type, c.type)}: {balance_text(c)}", c.id)
             for c in self.info.campaigns
         ]
-        with Vertical(classes="panel form"):
-            with Horizontal(classes="row"):
-                yield Label("Campaign", classes="label")
-                yield OptionList(
-                    *[Option(label, id=value) for label, value in options], id="campaign", classes="choices"
-                )
-            yield Static("", id="balance")
-            yield OptionList(id="rewards")
+        with Vertical(classes="panel form compact"):
+            yield from self.compose_campaign_row(entries)
+            yield OptionList(id="rewards", markup=False, compact=True)
             with Horizontal(classes="row", id="custom-points-row"):
                 yield Label("Custom points", classes="label")
-                yield Field(placeholder="optional", id="custom-points", restrict=r"[0-9]*")
+                yield Field(placeholder="or type points", id="custom-points", compact=True)
             with Horizontal(classes="row", id="amount-row"):
                 yield Label("Amount", classes="label", id="amount-label")
-                yield Field(placeholder="9.95 or 9,95", id="amount", restrict=r"[0-9.,]*")
-            with Horizontal(classes="row"):
-                yield Label("Note", classes="label")
-                yield Field(placeholder="optional, printed on the receipt", id="note")
-            yield Static("", id="error", classes="error")
+                yield Field(placeholder="9.95 or 9,95", id="amount", compact=True)
+            yield from self.compose_note_row()
+            yield Static("", id="deduct", markup=False)
+            yield from self.compose_error()
 
     def on_mount(self) -> None:
         self.after_composed(
-            self._ready,
-            "#campaign",
-            "#rewards",
-            "#custom-points",
-            "#amount",
-            "#amount-label",
-            "#note",
-            "#error",
-            "#balance",
-        )
+            self._ready, "#campaign", "#rewards", "#custom-points", "#amount", "#amount-label", "#note",
+            "#error", "#deduct",
+        )  # fmt: skip
 
     def _ready(self) -> None:
         ids = [c.id for c in self.info.campaigns]
-        choices = self.query_one("#campaign", OptionList)
         for choice in (self.preferred, self.till.last_campaign_id, ids[0] if len(ids) == 1 else ""):
-            if choice in ids:
-                choices.highlighted = ids.index(choice)
-                self._layout(self.campaign)
+            if self.highlight(choice):
+                self.show_campaign(self.campaign, focus=True)
                 return
-        choices.focus()
-        self._layout(None)
+        self.query_one("#campaign", OptionList).focus()
+        self.show_campaign(None, focus=False)
 
     @property
     def campaign(self) -> Any:
-        choices = self.query_one("#campaign", OptionList)
-        if choices.highlighted is None or choices.highlighted >= choices.option_count:
-            return None
-        return self.info.campaign(choices.get_option_at_index(choices.highlighted).id or "")
+        shown = super().campaign
+        return self.info.campaign(shown.id) if shown is not None else None
 
-    @on(OptionList.OptionHighlighted, "#campaign")
-    def campaign_changed(self) -> None:
-        if not self.composed:
-            return  # _ready lays the form out once every field exists
-        if getattr(self.campaign, "id", None) != getattr(self, "_shown", None):
-            self._layout(self.campaign, focus=False)
-
-    @on(OptionList.OptionSelected, "#campaign")
-    def campaign_chosen(self) -> None:
-        self._layout(self.campaign)
-
-    def _layout(self, c: Any, *, focus: bool = True) -> None:
+    def show_campaign(self, c: Any, *, focus: bool) -> None:
+        if getattr(c, "id", None) == getattr(self, "_shown", "-") and not focus:
+            return
         self._shown = getattr(c, "id", None)
         kind = getattr(c, "type", "")
         rewards = self.query_one("#rewards", OptionList)
@@ -115,21 +87,20 @@ class RedeemScreen(WriteScreen):
         self.query_one("#custom-points-row").display = kind == "points"
         self.query_one("#amount-row").display = kind in {"points", "giftcard", "earned"}
         self.query_one("#amount-label", Label).update("Custom amount" if kind == "points" else "Amount")
-        self.query_one("#balance", Static).update(f"Balance: {balance_text(c)}" if c is not None else "")
         self.show_error("")
-        if c is None:
-            return
-        for reward in c.available_rewards:
-            ready = affordable(c, reward)
-            rewards.add_option(
-                Option(self._reward_label(c, reward, ready), id=reward.redeem_key, disabled=not ready)
-            )
-        if kind == "buyx" and not c.available_rewards:
-            rewards.add_option(Option("No free item earned yet", disabled=True))
+        if c is not None:
+            for reward in c.available_rewards:
+                ready = affordable(c, reward)
+                rewards.add_option(
+                    Option(self._reward_label(c, reward, ready), id=reward.redeem_key, disabled=not ready)
+                )
+            if kind == "buyx" and not c.available_rewards:
+                rewards.add_option(Option("No free item earned yet", disabled=True))
         ready_at = next((i for i, option in enumerate(rewards.options) if not option.disabled), None)
         if rewards.display and ready_at is not None:
             rewards.highlighted = ready_at
-        if not focus:
+        self.show_deduction()
+        if not focus or c is None:
             return
         if rewards.display and ready_at is not None:
             rewards.focus()
@@ -146,48 +117,69 @@ class RedeemScreen(WriteScreen):
         need = f"{amount(reward.cost)} {unit}"
         return f"{reward.description} — {need}" + ("" if ready else "  (not enough balance)")
 
-    @on(Input.Submitted)
+    def chosen_reward(self) -> Any:
+        rewards = self.query_one("#rewards", OptionList)
+        if not rewards.display or rewards.highlighted is None or rewards.option_count == 0:
+            return None
+        option = rewards.get_option_at_index(rewards.highlighted)
+        if option.disabled:
+            return None
+        c = self.campaign
+        return next((r for r in getattr(c, "available_rewards", []) if r.redeem_key == option.id), None)
+
+    def redemption(self) -> Redemption:
+        """The one thing Enter would redeem now (AmountError says why nothing)."""
+        c = self.campaign
+        if c is None:
+            raise AmountError("Choose a campaign.")
+        typed = self.query_one("#amount", Input).value
+        if c.type == "points":
+            points = self.query_one("#custom-points", Input).value
+            return points_choice(c, self.chosen_reward(), points, typed)
+        if c.type in {"giftcard", "earned"}:
+            return money_choice(c, typed)
+        if c.type in {"events", "buyx"}:
+            return reward_choice(c, self.chosen_reward())
+        raise AmountError(f"Campaigns of kind '{c.type}' cannot be redeemed from this till.")
+
+    def show_deduction(self) -> None:
+        try:
+            text = f"Will deduct: {self.redemption().text}"
+        except AmountError as exc:
+            text = "" if self.campaign is None else f"Nothing to deduct yet — {exc}"
+        self.query_one("#deduct", Static).update(text)
+
+    @on(Input.Changed)
+    @on(OptionList.OptionHighlighted, "#rewards")
+    def _changed(self) -> None:
+        if self.composed:
+            self.show_deduction()
+
     @on(OptionList.OptionSelected, "#rewards")
-    def submitted(self) -> None:
+    def _reward_selected(self) -> None:
         self.action_confirm()
 
     def build(self) -> Any:
         c = self.campaign
-        if c is None:
-            raise ValueError("Choose a campaign.")
+        chosen = self.redemption()
         common = {
             "customer": rq.CustomerRef(code=self.info.customer.code),
             "campaign_id": c.id,
-            "authorization": self.query_one("#note", Input).value.strip(),
+            "authorization": self.note,
         }
-        rewards = self.query_one("#rewards", OptionList)
-        chosen = (
-            rewards.get_option_at_index(rewards.highlighted).id if rewards.highlighted is not None else None
-        )
-        if chosen is not None and rewards.get_option(chosen).disabled:
-            chosen = None
-        typed_amount = self.query_one("#amount", Input).value.strip()
         if c.type == "points":
-            points = self.query_one("#custom-points", Input).value.strip() or None
-            if not (chosen or points or typed_amount):
-                raise ValueError("Choose a reward, or type custom points or an amount.")
             return rq.PointsRedeem(
-                **common, reward_id=chosen, custom_points=points, custom_dollars=typed_amount or None
+                **common,
+                reward_id=chosen.reward_id or None,
+                custom_points=chosen.value if chosen.what == "points" else None,
+                custom_dollars=chosen.value if chosen.what == "amount" else None,
             )
         if c.type in {"giftcard", "earned"}:
-            if not typed_amount:
-                raise ValueError("Type the amount to redeem.")
             model = rq.GiftCardRedeem if c.type == "giftcard" else rq.EarnedRedeem
-            return model(**common, amount=typed_amount)
-        if not chosen:
-            raise ValueError(
-                "Choose a reward the balance covers." if c.type == "events" else "Choose a free item."
-            )
+            return model(**common, amount=chosen.value)
         if c.type == "buyx":
-            return rq.BuyXRedeem(**common, item=chosen)
-        if c.type == "events":
-            return rq.EventsRedeem(**common, reward_id=chosen)
-        raise ValueError(f"Campaigns of kind '{c.type}' cannot be redeemed from this till.")
+            return rq.BuyXRedeem(**common, item=chosen.reward_id)
+        return rq.EventsRedeem(**common, reward_id=chosen.reward_id)
 
     async def _send(self, request: Any) -> None:
         try:
@@ -203,9 +195,8 @@ class RedeemScreen(WriteScreen):
                 return
             finally:
                 self.till.busy = ""
-            problem = _shortfall(fresh.campaign(request.campaign_id), request, self.campaign)
+            problem = shortfall(fresh.campaign(request.campaign_id), request)
             if problem:
-                self.info = fresh if len(fresh.campaigns) == len(self.info.campaigns) else self.info
                 self.show_error(problem)
                 return
             result = await self.till.write(request, label="Redeeming…")
@@ -213,31 +204,3 @@ class RedeemScreen(WriteScreen):
             self.sending = False
             self.till.write_in_flight = False
         finish(self, request, result, request.customer)
-
-    def action_cancel(self) -> None:
-        if self.sending:
-            self.notify("Wait: the redemption is being sent.", severity="warning")
-            return
-        self.app.pop_screen()
-
-
-def _shortfall(fresh: Any, request: Any, shown: Any) -> str:
-    """Why the balance, read again just before sending, no longer covers the redemption."""
-    if fresh is None:
-        return "The campaign is no longer on this customer's card."
-    if isinstance(request, rq.GiftCardRedeem | rq.EarnedRedeem):
-        if fresh.balance is not None and request.amount > fresh.balance:
-            return f"Not enough balance: {balance_text(fresh)} available."
-    if isinstance(request, rq.PointsRedeem) and request.reward_id:
-        reward = next((r for r in fresh.available_rewards if r.redeem_key == request.reward_id), None)
-        if reward is not None and not affordable(fresh, reward):
-            return f"Not enough points now: {balance_text(fresh)}."
-    if isinstance(request, rq.PointsRedeem) and request.custom_points and fresh.balance is not None:
-        if request.custom_points > fresh.balance:
-            return f"Not enough points: {balance_text(fresh)}."
-    if isinstance(request, rq.EventsRedeem | rq.BuyXRedeem):
-        key = request.reward_id if isinstance(request, rq.EventsRedeem) else request.item
-        reward = next((r for r in fresh.available_rewards if r.redeem_key == key), None)
-        if reward is None or not affordable(fresh, reward):
-            return "The balance no longer covers that reward."
-    return ""

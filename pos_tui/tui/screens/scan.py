@@ -25,8 +25,8 @@ class ScanScreen(TillScreen):
         with Vertical(id="scan-box", classes="panel"):
             yield Static("Scan the customer's card", id="scan-prompt")
             yield Field(placeholder="…or type the card number and press Enter", id="card")
-            yield Static("", id="unknown")
-            yield Static("", id="recent")
+            yield Static("", id="unknown", markup=False)
+            yield Static("", id="recent", markup=False)
 
     def on_mount(self) -> None:
         self.after_composed(self._ready, "#card", "#recent", "#unknown")

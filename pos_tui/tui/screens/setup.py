@@ -31,7 +31,7 @@ class SetupScreen(TillScreen):
 
     def compose_body(self) -> ComposeResult:
         with Vertical(classes="panel form"):
-            yield Static(self.reason, id="reason", classes="hint")
+            yield Static(self.reason, id="reason", classes="hint", markup=False)
             for key, label in (
                 ("api_url", "API address"),
                 ("user_id", "User id"),
@@ -46,7 +46,7 @@ class SetupScreen(TillScreen):
             with Horizontal(classes="row"):
                 yield Label("", classes="label")
                 yield Checkbox("It is an API key (sent as user_api_key)", id="kind")
-            yield Static("", id="error", classes="error")
+            yield Static("", id="error", classes="error", markup=False)
 
     def on_mount(self) -> None:
         self.after_composed(self._ready, "#secret", "#kind", "#error")
