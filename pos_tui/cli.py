@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="the till in training mode on the embedded sandbox")
     demo.add_argument("--keep", action="store_true", help="keep the training data of the last run")
+    demo.add_argument("--customers", type=int, default=300, help="generated customers in the training data")
 
     decode = commands.add_parser("decode", help="decode a response body and print it as the API's JSON")
     decode.add_argument("--call", required=True, help="the API's type, or a report's name")
@@ -80,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--request-log", help="append one JSON line per request to this file")
     sandbox.add_argument("--faults", default="", help="e.g. 'record_activity:after_commit=0.2,*:delay=1'")
     sandbox.add_argument("--fault-seed", type=int, default=0)
+    sandbox.add_argument(
+        "--customers",
+        type=int,
+        default=300,
+        help="generated customers with a history (with --reset or a new db)",
+    )
     return parser
 
 
@@ -303,6 +310,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
     setup_logging()
     path = Path(args.db) if args.db else data_dir() / "sandbox.db"
+    if args.customers < 0:
+        raise CommandError("--customers must be 0 or more", EXIT_USAGE)
     try:
         sandbox = open_sandbox(
             path,
@@ -310,6 +319,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
             faults=args.faults,
             fault_seed=args.fault_seed,
             request_log=Path(args.request_log) if args.request_log else None,
+            customers=args.customers,
         )
     except FaultSpecError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from None
@@ -459,7 +469,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     def factory(settings: Any) -> Any:
         from .services import demo_services
 
-        return demo_services(settings, reset=not args.keep)
+        return demo_services(settings, reset=not args.keep, customers=max(0, args.customers))
 
     return _run_till(factory, training=True)
 

@@ -36,7 +36,15 @@ from .customer import (
     Reward,
 )
 from .receipts import RECEIPT_MODELS, Receipt, ReceiptResponse, decode_receipt, receipt_kind
-from .reports import BalanceRow, CustomersAllReport, CustomersBalancesReport, Dashboard, ReportCustomer
+from .reports import (
+    BalanceRow,
+    CustomersAllReport,
+    CustomersBalancesReport,
+    Dashboard,
+    ReportCustomer,
+    ReportTransaction,
+    TransactionsAllReport,
+)
 
 __all__ = [
     "CAMPAIGN_KINDS",
@@ -76,8 +84,10 @@ __all__ = [
     "Receipt",
     "ReceiptResponse",
     "ReportCustomer",
+    "ReportTransaction",
     "Reward",
     "Success",
+    "TransactionsAllReport",
     "WireModel",
     "decode_receipt",
     "receipt_kind",
