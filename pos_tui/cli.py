@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="the till in training mode on the embedded sandbox")
     demo.add_argument("--keep", action="store_true", help="keep the training data of the last run")
+    demo.add_argument("--manager", action="store_true", help="open the manager area (the PIN is shown)")
     demo.add_argument("--customers", type=int, default=300, help="generated customers in the training data")
 
     decode = commands.add_parser("decode", help="decode a response body and print it as the API's JSON")
@@ -87,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=300,
         help="generated customers with a history (with --reset or a new db)",
     )
+    from .cli_manager import add_parsers as add_manager_parsers
+
+    add_manager_parsers(commands)
     return parser
 
 
@@ -330,7 +334,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _run_till(factory: Any, *, training: bool) -> int:
+def _run_till(factory: Any, *, training: bool, manager: bool = False) -> int:
     """Show the till at once; settings and services load in a thread behind the first screen."""
     from .logs import setup_logging
     from .tui.app import PosApp
@@ -342,7 +346,7 @@ def _run_till(factory: Any, *, training: bool) -> int:
 
         return factory(load_settings())
 
-    app = PosApp(services, training=training)
+    app = PosApp(services, training=training, manager=manager)
     app.run()
     return app.return_code or EXIT_OK
 
@@ -471,7 +475,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
         return demo_services(settings, reset=not args.keep, customers=max(0, args.customers))
 
-    return _run_till(factory, training=True)
+    return _run_till(factory, training=True, manager=args.manager)
 
 
 def cmd_till(args: argparse.Namespace) -> int:
@@ -507,4 +511,12 @@ _COMMANDS = {
     "logout": cmd_logout,
     "config": cmd_config,
     "journal": cmd_journal,
+    "report": lambda args: _manager_command("cmd_report", args),
+    "manager-pin": lambda args: _manager_command("cmd_manager_pin", args),
 }
+
+
+def _manager_command(name: str, args: argparse.Namespace) -> int:
+    from . import cli_manager
+
+    return int(getattr(cli_manager, name)(args))

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     #: A run of keys whose median gap is under this (ending in Enter/Tab) is a card reader.
     scan_gap_ms: int = Field(30, ge=5, le=200)
     theme: str = "pos-default"
+    #: The manager PIN's salted scrypt hash (``pos-tui manager-pin`` sets it; never the PIN itself).
+    manager_pin_hash: str = ""
+    manager_name: str = "manager"
 
     @field_validator("api_url")
     @classmethod

@@ -49,7 +49,10 @@ class PosApp(App[None]):
 
     CSS_PATH = "pos.tcss"
     TITLE = "pos-tui"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f9", "manager", "Manager"),
+    ]
     DUPLICATE_SCAN_SECONDS = 1.0
 
     #: What the till is waiting for ("" when idle); every screen shows it.
@@ -68,6 +71,7 @@ class PosApp(App[None]):
         training: bool | None = None,
         cursor_blink: bool = True,
         theme_dirs: list[Path] | None = None,
+        manager: bool = False,
     ) -> None:
         """``services``, or a factory that builds them: then the first screen is shown at once and
         the services (settings, HTTP client, sandbox: the heavy imports) are built in a thread."""
@@ -91,6 +95,8 @@ class PosApp(App[None]):
             self.sub_title = "TRAINING"
         self._theme_problems: list[str] = []
         self._install_themes(theme_dirs)
+        #: Open the manager area (behind the PIN) once the services are ready (``demo --manager``).
+        self.start_in_manager = manager
 
     def _install_themes(self, dirs: list[Path] | None) -> None:
         from ..themes import configured_theme, load_themes
@@ -127,6 +133,8 @@ class PosApp(App[None]):
     def on_mount(self) -> None:
         if self._services is not None:
             self.replay_journal()
+            if self.start_in_manager:
+                self.call_after_refresh(self.action_manager)
         for problem in self._theme_problems:
             log.warning("%s", problem)
             self.notify(problem, severity="warning", timeout=15)
@@ -152,6 +160,13 @@ class PosApp(App[None]):
         waiting, self._waiting_scans = self._waiting_scans, []
         for number in waiting[-1:]:  # the last card scanned while starting is the one wanted
             self.open_customer(card_number=number)
+        if self.start_in_manager:
+            self.action_manager()
+
+    def action_manager(self) -> None:
+        from .screens.manager import open_manager
+
+        open_manager(self)
 
     def get_default_screen(self) -> Any:
         from .screens.scan import ScanScreen
@@ -188,6 +203,9 @@ class PosApp(App[None]):
             await App.on_event(self, held.event)  # type: ignore[arg-type]
 
     def handle_scan(self, raw: str) -> None:
+        takes = getattr(self.screen, "take_scan", None)
+        if takes is not None and takes(raw):  # e.g. the PIN screen: a fast typist is not a card
+            return
         read = parse_card(raw)
         if not read.ok:
             log.info("scan unreadable length=%d", len(raw))

@@ -107,6 +107,10 @@ class HistoryScreen(TillScreen):
         )
         if not await self.app.push_screen_wait(ConfirmScreen("Void this transaction?", details)):
             return
+        from .manager_pin import approve
+
+        if await approve(self.app, "void", f"Void transaction {row.transaction_id}.") is None:
+            return
         delete = rq.TransactionDelete(
             campaign_id=self.campaign.id, code=self.info.customer.code, transaction_id=row.transaction_id
         )

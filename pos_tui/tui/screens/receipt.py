@@ -110,6 +110,10 @@ class ReceiptScreen(TillScreen):
         )
         if not ok:
             return
+        from .manager_pin import approve
+
+        if await approve(self.app, "void", f"Void transaction {self.receipt.transaction_id}.") is None:
+            return
         delete = rq.TransactionDelete(
             campaign_id=self.receipt.campaign.id, code=code, transaction_id=self.receipt.transaction_id
         )
