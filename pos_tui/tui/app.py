@@ -51,7 +51,7 @@ class PosApp(App[None]):
     TITLE = "pos-tui"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("f9", "manager", "Manager"),
+        Binding("f9", "manager", "Manager", show=False),  # in the README; the footers stay as they were
     ]
     DUPLICATE_SCAN_SECONDS = 1.0
 
