@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="the till in training mode on the embedded sandbox")
     demo.add_argument("--keep", action="store_true", help="keep the training data of the last run")
     demo.add_argument("--kiosk", action="store_true", help="the customer kiosk on the demo data")
+    demo.add_argument("--manager", action="store_true", help="open the manager area (the PIN is shown)")
+    demo.add_argument("--customers", type=int, default=300, help="generated customers in the training data")
 
     decode = commands.add_parser("decode", help="decode a response body and print it as the API's JSON")
     decode.add_argument("--call", required=True, help="the API's type, or a report's name")
@@ -95,6 +97,15 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_kiosk import add_arguments
 
     add_arguments(commands.add_parser("kiosk", help="the customer kiosk (read-only, locked down)"))
+    sandbox.add_argument(
+        "--customers",
+        type=int,
+        default=300,
+        help="generated customers with a history (with --reset or a new db)",
+    )
+    from .cli_manager import add_parsers as add_manager_parsers
+
+    add_manager_parsers(commands)
     return parser
 
 
@@ -326,6 +337,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
     setup_logging()
     path = Path(args.db) if args.db else data_dir() / "sandbox.db"
+    if args.customers < 0:
+        raise CommandError("--customers must be 0 or more", EXIT_USAGE)
     try:
         sandbox = open_sandbox(
             path,
@@ -333,6 +346,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
             faults=args.faults,
             fault_seed=args.fault_seed,
             request_log=Path(args.request_log) if args.request_log else None,
+            customers=args.customers,
         )
     except FaultSpecError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from None
@@ -343,7 +357,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _run_till(factory: Any, *, training: bool) -> int:
+def _run_till(factory: Any, *, training: bool, manager: bool = False) -> int:
     """Show the till at once; settings and services load in a thread behind the first screen."""
     from .logs import setup_logging
     from .tui.app import PosApp
@@ -355,7 +369,7 @@ def _run_till(factory: Any, *, training: bool) -> int:
 
         return factory(load_settings())
 
-    app = PosApp(services, training=training)
+    app = PosApp(services, training=training, manager=manager)
     app.run()
     return app.return_code or EXIT_OK
 
@@ -375,9 +389,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     def factory(settings: Any) -> Any:
         from .services import demo_services
 
-        return demo_services(settings, reset=not args.keep)
+        return demo_services(settings, reset=not args.keep, customers=max(0, args.customers))
 
-    return _run_till(factory, training=True)
+    return _run_till(factory, training=True, manager=args.manager)
 
 
 def cmd_kiosk(args: argparse.Namespace) -> int:
@@ -436,4 +450,12 @@ _COMMANDS = {
     "printer": cmd_printer,
     "serve": cmd_serve,
     "kiosk": cmd_kiosk,
+    "report": lambda args: _manager_command("cmd_report", args),
+    "manager-pin": lambda args: _manager_command("cmd_manager_pin", args),
 }
+
+
+def _manager_command(name: str, args: argparse.Namespace) -> int:
+    from . import cli_manager
+
+    return int(getattr(cli_manager, name)(args))

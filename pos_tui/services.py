@@ -88,6 +88,11 @@ class Services:
     store: Any = None
     confirm_earn_above: Decimal | None = Decimal(1000)
     confirm_load_above: Decimal | None = Decimal(500)
+    #: The manager PIN's salted hash (settings ``manager_pin_hash``; empty: no PIN set).
+    manager_pin_hash: str = ""
+    manager_name: str = "manager"
+    #: Shown on the PIN screen in training only.
+    training_pin: str = ""
 
     @property
     def writer(self) -> JournaledWriter:
@@ -104,6 +109,10 @@ class Services:
         await self.api.aclose()
         if self.journal is not None:
             self.journal.close()
+
+
+#: The manager PIN of the training till (shown on the PIN screen in training).
+TRAINING_PIN = "1234"
 
 
 def demo_services(
@@ -127,7 +136,11 @@ def demo_services(
         transport=InProcessTransport(sandbox),
     )
     journal = Journal(journal_path)
+    from .manager_pin import hash_pin
+
     return Services(
+        manager_pin_hash=hash_pin(TRAINING_PIN),
+        training_pin=TRAINING_PIN,
         api=api,
         training=True,
         terminal=settings.terminal_name or "TRAINING",
@@ -146,6 +159,8 @@ def live_services(settings: Settings) -> Services:
     from .journal import Journal
 
     return Services(
+        manager_pin_hash=settings.manager_pin_hash,
+        manager_name=settings.manager_name,
         journal=Journal(data_dir() / "journal.db"),
         api=client_from_settings(settings),
         terminal=settings.terminal_name,

@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     #: Above these a purchase amount / a gift-card load asks for a second confirmation (0: never).
     confirm_earn_above: Decimal = Field(Decimal(1000), ge=0)
     confirm_load_above: Decimal = Field(Decimal(500), ge=0)
+    #: The manager PIN's salted scrypt hash (``pos-tui manager-pin`` sets it; never the PIN itself).
+    manager_pin_hash: str = ""
+    manager_name: str = "manager"
 
     @field_validator("api_url")
     @classmethod

@@ -267,6 +267,15 @@ async def test_one_submit_per_action(tmp_path):
         assert (await balance(app, SHOPPER)).balance == 22
 
 
+async def approve_with_pin(pilot):
+    """A void needs the manager PIN (training: 1234)."""
+    from pos_tui.tui.screens.manager_pin import ManagerPinScreen
+
+    await until(pilot, lambda: isinstance(pilot.app.screen, ManagerPinScreen))
+    await type_slowly(pilot, "1234")
+    await pilot.press("enter")
+
+
 async def test_void_from_the_receipt_reverses_exactly(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -283,6 +292,7 @@ async def test_void_from_the_receipt_reverses_exactly(tmp_path):
         details = str(app.screen.query_one("#confirm-details", Static).render())
         assert "removes the €12.50 loaded" in details and "Jane Doe" in details
         await pilot.press("y")
+        await approve_with_pin(pilot)
         await until(pilot, lambda: isinstance(app.screen, ReceiptScreen) and app.screen.voided)
         assert (await balance(app, GIFT)).balance == Decimal("55.70")
 
@@ -304,6 +314,7 @@ async def test_void_from_the_history(tmp_path):
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
+        await approve_with_pin(pilot)
         await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and len(app.screen.rows) == 1)
         assert (await balance(app, GIFT)).balance == Decimal("100.00")
 

@@ -49,6 +49,7 @@ CALLS: dict[str, CallSpec] = {
         CallSpec(
             "customers_balances", "reports", _model(m.CustomersBalancesReport), report="customers_balances"
         ),
+        CallSpec("transactions_all", "reports", _model(m.TransactionsAllReport), report="transactions_all"),
         CallSpec("dashboard", "dashboard", _model(m.Dashboard), api15=True),
         CallSpec("campaign_rewards", "campaign_rewards", _model(m.CampaignRewards)),
         CallSpec("buyx_items_list", "buyx_items_list", _model(m.BuyXItemsList), api15=True),

@@ -234,6 +234,22 @@ class LoyaltyClient:
         )
         return await self._typed("customers_balances", fields, m.CustomersBalancesReport)
 
+    async def transactions_all(
+        self,
+        *,
+        date_start: date | None = None,
+        date_end: date | None = None,
+        selected_campaigns: Iterable[str] = (),
+    ) -> m.TransactionsAllReport:
+        fields = {"report": "transactions_all"}
+        _put(
+            fields,
+            date_start=date_start.isoformat() if date_start else None,
+            date_end=date_end.isoformat() if date_end else None,
+            selected_campaigns=",".join(selected_campaigns) or None,
+        )
+        return await self._typed("transactions_all", fields, m.TransactionsAllReport)
+
     async def dashboard(
         self,
         *,

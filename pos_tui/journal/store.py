@@ -66,6 +66,7 @@ COLUMNS = {
     "code": "TEXT NOT NULL DEFAULT ''",
     "sent_at": "TEXT NOT NULL DEFAULT ''",
     "resolved_by": "TEXT NOT NULL DEFAULT ''",
+    "approver": "TEXT NOT NULL DEFAULT ''",
 }
 # An earn and a redemption of one kind share the discriminator ("giftcard"): the call picks the type.
 _REQUESTS: dict[str, TypeAdapter[Any]] = {
@@ -101,6 +102,7 @@ class Entry:
     response: dict[str, Any] | None
     error: str
     resolved_by: str
+    approver: str = ""  # the manager who approved it (a void; an amount over the store's limit)
 
     @property
     def card(self) -> str:
@@ -188,6 +190,7 @@ class Journal:
         card_number: str = "",
         code: str = "",
         state: State = State.SENT,
+        approver: str = "",
     ) -> Entry:
         """Journal a write before it is sent, already claimed by the caller (state sent, attempt 1:
         a crash from here on leaves an entry to be settled by reading), or queued. Refuses while
@@ -205,7 +208,7 @@ class Journal:
             ref = secrets.token_hex(5)
             conn.execute(
                 "INSERT INTO entries(ref, created, updated, call, card, card_number, code, request, state, "
-                "attempts, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "attempts, sent_at, approver) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     ref,
                     stamp,
@@ -218,6 +221,7 @@ class Journal:
                     state,
                     1 if sending else 0,
                     stamp if sending else "",
+                    approver,
                 ),
             )
         return self.get(ref)
@@ -385,6 +389,7 @@ def _entry(row: sqlite3.Row) -> Entry:
         response=response if isinstance(response, dict) else None,
         error=row["error"],
         resolved_by=row["resolved_by"],
+        approver=row["approver"],
     )
 
 

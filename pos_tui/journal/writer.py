@@ -81,7 +81,7 @@ class JournaledWriter:
 
     # The writes ---------------------------------------------------------------------------------
 
-    async def submit(self, request: Any) -> Outcome:
+    async def submit(self, request: Any, *, approver: str = "") -> Outcome:
         """Journal and send an earn or a redemption. While earns are queued (offline) a new earn
         joins the queue behind them after one try to send the queue, so they arrive in order."""
         call = call_of(request)
@@ -89,6 +89,7 @@ class JournaledWriter:
         if earn and await self._db(self.journal.count, (State.QUEUED,)):
             await self.flush_queue()
         queue = earn and bool(await self._db(self.journal.count, (State.QUEUED,)))
+        # approver: the manager who approved it (a void, an amount over the store's limit)
         who = request.customer
         entry = await self._db(
             self.journal.add,
@@ -97,12 +98,15 @@ class JournaledWriter:
             card_number=who.card_number or "",
             code=who.code or "",
             state=State.QUEUED if queue else State.SENT,
+            approver=approver,
         )
         if queue:
             return Outcome(entry)
         return await self._deliver(entry)
 
-    async def void(self, delete: rq.TransactionDelete, *, card_number: str = "") -> Outcome:
+    async def void(
+        self, delete: rq.TransactionDelete, *, card_number: str = "", approver: str = ""
+    ) -> Outcome:
         """Journal and send a ``transaction_delete`` (never queued: a void needs the service).
 
         First the customer's history is read: it confirms any journal entry whose reference it
@@ -115,7 +119,12 @@ class JournaledWriter:
         except (errors.LoyaltyError, Undecidable) as exc:
             log.info("void: history not read first (%s)", type(exc).__name__)
         entry = await self._db(
-            self.journal.add, "transaction_delete", delete, card_number=card_number, code=delete.code
+            self.journal.add,
+            "transaction_delete",
+            delete,
+            card_number=card_number,
+            code=delete.code,
+            approver=approver,
         )
         return await self._deliver(entry)
 

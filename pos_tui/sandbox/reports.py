@@ -21,6 +21,10 @@ def reports(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str],
         return _customers_all(conn, acct, fields)
     if report == "customers_balances":
         return _customers_balances(conn, acct, fields)
+    if report == "transactions_all":
+        from .transactions_report import transactions_all
+
+        return transactions_all(conn, acct, fields)
     raise Refused(f"Unknown report '{report}'" if report else "report is required")
 
 

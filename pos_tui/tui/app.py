@@ -53,6 +53,7 @@ class PosApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f1", "toggle_keys", "Keys"),
+        Binding("f9", "manager", "Manager", show=False),  # in the README; the footers stay as they were
     ]
     DUPLICATE_SCAN_SECONDS = 1.0
 
@@ -72,6 +73,7 @@ class PosApp(App[None]):
         training: bool | None = None,
         cursor_blink: bool = True,
         theme_dirs: list[Path] | None = None,
+        manager: bool = False,
     ) -> None:
         """``services``, or a factory that builds them: then the first screen is shown at once and
         the services (settings, HTTP client, sandbox: the heavy imports) are built in a thread."""
@@ -95,6 +97,8 @@ class PosApp(App[None]):
             self.sub_title = "TRAINING"
         self._theme_problems: list[str] = []
         self._install_themes(theme_dirs)
+        #: Open the manager area (behind the PIN) once the services are ready (``demo --manager``).
+        self.start_in_manager = manager
 
     def _install_themes(self, dirs: list[Path] | None) -> None:
         from ..themes import configured_theme, load_themes
@@ -151,6 +155,8 @@ class PosApp(App[None]):
         if self._services is not None:
             self.refresh_pending()  # shown from start-up, before the replay has talked to anyone
             self.replay_journal()
+            if self.start_in_manager:
+                self.call_after_refresh(self.action_manager)
         for problem in self._theme_problems:
             log.warning("%s", problem)
             self.notify(problem, severity="warning", timeout=15)
@@ -178,6 +184,13 @@ class PosApp(App[None]):
         waiting, self._waiting_scans = self._waiting_scans, []
         for number in waiting[-1:]:  # the last card scanned while starting is the one wanted
             self.open_customer(card_number=number)
+        if self.start_in_manager:
+            self.action_manager()
+
+    def action_manager(self) -> None:
+        from .screens.manager import open_manager
+
+        open_manager(self)
 
     def get_default_screen(self) -> Any:
         from .screens.scan import ScanScreen
@@ -258,6 +271,9 @@ class PosApp(App[None]):
 
     def handle_scan(self, raw: str, at: float | None = None) -> None:
         """``at``: when the scan's last key arrived (its own timestamp; a busy loop may handle it later)."""
+        takes = getattr(self.screen, "take_scan", None)
+        if takes is not None and takes(raw):  # e.g. the PIN screen: a fast typist is not a card
+            return
         read = parse_card(raw)
         if not read.ok:
             log.info("scan unreadable length=%d", len(raw))
@@ -342,7 +358,7 @@ class PosApp(App[None]):
 
     # Writes -------------------------------------------------------------------------------------
 
-    async def write(self, request: Any, label: str = "Recording…") -> WriteResult:
+    async def write(self, request: Any, label: str = "Recording…", *, approver: str = "") -> WriteResult:
         """Send an earn or a redemption through the journal and say what happened, plainly."""
         from ..journal import BLOCKED, CardBlocked, State, verdict
 
@@ -350,7 +366,7 @@ class PosApp(App[None]):
         self.write_in_flight = True
         self.busy = label
         try:
-            outcome = await writer.submit(request)
+            outcome = await writer.submit(request, approver=approver)
         except CardBlocked:
             self.replay_journal()
             return WriteResult(message=BLOCKED)
@@ -371,12 +387,12 @@ class PosApp(App[None]):
             self.set_timer(15, self.replay_journal)
         return WriteResult(message=said.message)
 
-    async def void(self, delete: Any, *, card_number: str = "") -> str:
+    async def void(self, delete: Any, *, card_number: str = "", approver: str = "") -> str:
         """Void a transaction through the journal. "" when done, else what the cashier should know."""
         from ..journal import BLOCKED, CardBlocked, State, verdict
 
         try:
-            outcome = await self.services.writer.void(delete, card_number=card_number)
+            outcome = await self.services.writer.void(delete, card_number=card_number, approver=approver)
         except CardBlocked:
             self.replay_journal()
             return BLOCKED

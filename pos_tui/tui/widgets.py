@@ -50,14 +50,17 @@ class BusyLine(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield LoadingIndicator()
-        yield Static(id="busy-text", markup=False)
+        yield Static(getattr(self.app, "busy", ""), id="busy-text", markup=False)
 
     def on_mount(self) -> None:
         self.watch(self.app, "busy", self._show)
 
     def _show(self, busy: str) -> None:
+        # The Mount of a widget can come before its own children are mounted: then the text
+        # composed above already holds the current value.
         self.set_class(bool(busy), "-busy")
-        self.query_one("#busy-text", Static).update(busy)
+        for text in self.query("#busy-text").results(Static):
+            text.update(busy)
 
 
 class Field(Input):

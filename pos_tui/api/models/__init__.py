@@ -37,7 +37,15 @@ from .customer import (
 )
 from .members import CampaignPromos, Promo, RecordCustomerResponse
 from .receipts import RECEIPT_MODELS, Receipt, ReceiptResponse, decode_receipt, receipt_kind
-from .reports import BalanceRow, CustomersAllReport, CustomersBalancesReport, Dashboard, ReportCustomer
+from .reports import (
+    BalanceRow,
+    CustomersAllReport,
+    CustomersBalancesReport,
+    Dashboard,
+    ReportCustomer,
+    ReportTransaction,
+    TransactionsAllReport,
+)
 
 __all__ = [
     "CAMPAIGN_KINDS",
@@ -80,8 +88,10 @@ __all__ = [
     "ReceiptResponse",
     "RecordCustomerResponse",
     "ReportCustomer",
+    "ReportTransaction",
     "Reward",
     "Success",
+    "TransactionsAllReport",
     "WireModel",
     "decode_receipt",
     "receipt_kind",

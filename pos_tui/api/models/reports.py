@@ -1,4 +1,5 @@
-"""Manager calls: ``reports`` (``customers_all``, ``customers_balances``) and ``dashboard``."""
+"""Manager calls: ``reports`` (``customers_all``, ``customers_balances``, ``transactions_all``) and
+``dashboard``."""
 
 from __future__ import annotations
 
@@ -69,6 +70,31 @@ class CustomersBalancesReport(WireModel):
     status: Text = "success"
     customers: Annotated[list[BalanceRow], wrapped("customer")] = Field(
         default_factory=list, validation_alias=_CUSTOMERS
+    )
+
+
+class ReportTransaction(WireModel):
+    """A row of ``transactions_all``."""
+
+    card_number: Text = ""
+    first_name: Text = ""
+    last_name: Text = ""
+    redeemed: Text = ""
+    authorization: Text = ""
+    amount_number: Amount = None
+    record_timestamp: WireDateTime = None
+
+    @property
+    def is_redemption(self) -> bool:
+        """``R`` marks a redemption (``Y`` is read the same way, as the dashboard writes it)."""
+        return self.redeemed.strip().upper() in {"R", "Y", "YES"}
+
+
+class TransactionsAllReport(WireModel):
+    status: Text = "success"
+    transactions_count: Amount = None
+    transactions: Annotated[list[ReportTransaction], wrapped("transaction")] = Field(
+        default_factory=list, validation_alias=AliasChoices("transactions", "transaction")
     )
 
 

@@ -109,11 +109,27 @@ class WriteScreen(TillScreen):
         from .confirm import ConfirmScreen
 
         self.show_error("")
-        self.app.push_screen(ConfirmScreen(*question), lambda yes: self._go(request) if yes else None)
+
+        def answered(yes: bool | None) -> None:
+            if yes:  # over the store's limit: the manager approves it too
+                self.run_worker(self._approved(request, question[0]), group="approve", exit_on_error=False)
+
+        self.app.push_screen(ConfirmScreen(*question), answered)
+
+    async def _approved(self, request: Any, question: str) -> None:
+        from .manager_pin import approve
+
+        approver = await approve(self.app, "amount over the store's limit", question)
+        if approver is not None:
+            self.approver = approver
+            self._go(request)
 
     def second_question(self, request: Any) -> tuple[str, str] | None:
         """(question, details) when the request needs a second confirmation (a large amount)."""
         return None
+
+    #: The manager who approved this write (an amount over the store's limit), for the journal.
+    approver = ""
 
     def _go(self, request: Any) -> None:
         if self.sending:

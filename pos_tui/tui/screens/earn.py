@@ -296,7 +296,7 @@ class EarnScreen(CampaignForm):
             if not await self._register(request):
                 self.till.write_in_flight = False
                 return
-            result = await self.till.write(request)
+            result = await self.till.write(request, approver=self.approver)
         finally:
             self.sending = False
         finish(self, request, result, self.customer)

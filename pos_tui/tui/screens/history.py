@@ -116,10 +116,15 @@ class HistoryScreen(TillScreen):
         )
         if not await self.app.push_screen_wait(ConfirmScreen("Void this transaction?", details)):
             return
+        from .manager_pin import approve
+
+        approver = await approve(self.app, "void", f"Void transaction {row.transaction_id}.")
+        if approver is None:
+            return
         delete = rq.TransactionDelete(
             campaign_id=self.campaign.id, code=self.info.customer.code, transaction_id=row.transaction_id
         )
-        problem = await self.till.void(delete, card_number=self.info.customer.card_number)
+        problem = await self.till.void(delete, card_number=self.info.customer.card_number, approver=approver)
         if problem:
             self.notify(problem, severity="warning", timeout=15)
             return

@@ -201,10 +201,17 @@ class ReceiptScreen(TillScreen):
         )
         if not ok:
             return
+        from .manager_pin import approve
+
+        approver = await approve(self.app, "void", f"Void transaction {self.receipt.transaction_id}.")
+        if approver is None:
+            return
         delete = rq.TransactionDelete(
             campaign_id=self.receipt.campaign.id, code=code, transaction_id=self.receipt.transaction_id
         )
-        problem = await self.till.void(delete, card_number=self.receipt.customer.card_number)
+        problem = await self.till.void(
+            delete, card_number=self.receipt.customer.card_number, approver=approver
+        )
         if problem:
             self.notify(problem, severity="warning", timeout=15)
             return

@@ -199,7 +199,7 @@ class RedeemScreen(CampaignForm):
             if problem:
                 self.show_error(problem)
                 return
-            result = await self.till.write(request, label="Redeeming…")
+            result = await self.till.write(request, label="Redeeming…", approver=self.approver)
         finally:
             self.sending = False
             self.till.write_in_flight = False

@@ -1,0 +1,69 @@
+"""The sandbox's ``reports`` / ``transactions_all``: every transaction of a period.
+
+Fields: ``selected_campaigns`` (comma list; none means every campaign of the account),
+``date_start`` and ``date_end`` (inclusive, ``YYYY-MM-DD``). The answer carries
+``transactions_count`` and one ``transaction`` element per transaction, oldest first, with
+``card_number``, ``first_name``, ``last_name``, ``redeemed`` (``R`` marks a redemption, ``E`` an
+earn), ``authorization`` (the free text sent with the write), ``amount_number`` (unsigned) and
+``record_timestamp``. Voided (deleted) transactions are not listed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from . import db
+from .db import Refused, money, number
+from .render import Items
+
+
+def _day(fields: dict[str, str], name: str) -> str:
+    raw = fields.get(name, "").strip()
+    if not raw:
+        return ""
+    try:
+        return date.fromisoformat(raw).isoformat()
+    except ValueError:
+        raise Refused(f"Invalid {name} '{raw}' (use YYYY-MM-DD)") from None
+
+
+def transactions_all(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str]) -> dict:
+    selected = [c.strip() for c in fields.get("selected_campaigns", "").split(",") if c.strip()]
+    ids = [db.campaign(conn, acct["id"], c)["id"] for c in selected] or [
+        c["id"] for c in db.campaigns(conn, acct["id"])
+    ]
+    marks = ", ".join("?" for _ in ids)
+    query = (
+        "SELECT t.*, c.card_number, c.first_name, c.last_name FROM transactions t "
+        "LEFT JOIN customers c ON c.account_id = t.account_id AND c.code = t.code "
+        f"WHERE t.account_id = ? AND t.deleted = 0 AND t.campaign_id IN ({marks})"
+    )
+    params: list[Any] = [acct["id"], *ids]
+    start, end = _day(fields, "date_start"), _day(fields, "date_end")
+    if start:
+        query += " AND t.created >= ?"
+        params.append(start)
+    if end:
+        query += " AND t.created < ?"
+        params.append((date.fromisoformat(end) + timedelta(days=1)).isoformat())
+    rows = conn.execute(query + " ORDER BY t.id", params).fetchall()
+    out = [
+        {
+            "card_number": r["card_number"] or "",
+            "first_name": r["first_name"] or "",
+            "last_name": r["last_name"] or "",
+            "redeemed": "R" if r["redeemed"] else "E",
+            "authorization": r["description"],
+            "amount_number": _amount(abs(Decimal(r["amount"]))),
+            "record_timestamp": r["created"],
+        }
+        for r in rows
+    ]
+    return {"transactions_count": str(len(out)), "transaction": Items("transaction", out, inline=True)}
+
+
+def _amount(value: Decimal) -> str:
+    return number(value) if value == value.to_integral_value() else money(value)
