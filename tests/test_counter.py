@@ -18,7 +18,7 @@ from pos_tui.tui.screens.receipt import ReceiptScreen
 from pos_tui.tui.screens.redeem import RedeemScreen
 from pos_tui.tui.widgets import PendingBadge
 
-from .test_till import choose_campaign
+from .test_till import approve_with_pin, choose_campaign
 from .till_helpers import make_app, scan, type_slowly, until
 
 SIZE = (100, 32)
@@ -112,9 +112,11 @@ async def test_a_large_amount_asks_again_and_enter_never_answers(tmp_path):
         await pilot.pause(0.2)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
+        await approve_with_pin(pilot)  # a void, or an amount over the limit: the manager's PIN
         await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
         info = await app.services.api.customer_info(code=JANE["code"])
         assert info.campaign(GIFT).balance == Decimal("655.70")
+        assert app.services.journal.entries()[-1].approver  # over the limit: approved and journalled
 
 
 async def test_void_takes_y_not_enter_and_shows_money_without_references(tmp_path):
@@ -143,8 +145,11 @@ async def test_void_takes_y_not_enter_and_shows_money_without_references(tmp_pat
         await pilot.pause(0.3)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
+        await approve_with_pin(pilot)  # a void, or an amount over the limit: the manager's PIN
         await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
         await until(pilot, lambda: any("voided" in n.message for n in app._notifications))
+        void = app.services.journal.entries()[-1]
+        assert void.call == "transaction_delete" and void.approver  # who approved it is journalled
         info = await app.services.api.customer_info(code=JANE["code"])
         assert info.campaign(GIFT).balance == Decimal("55.70")
 
@@ -235,6 +240,7 @@ async def test_text_from_outside_is_shown_literally_everywhere(tmp_path):
         await pilot.press("v")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
+        await approve_with_pin(pilot)  # a void, or an amount over the limit: the manager's PIN
         await until(pilot, lambda: isinstance(app.screen, ReceiptScreen) and app.screen.voided)
         await pilot.press("enter")
         await until(pilot, lambda: app.screen is customer)
@@ -318,6 +324,7 @@ async def test_a_voided_receipt_says_void_in_its_body_and_saved_text(tmp_path):
         await pilot.press("v")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
+        await approve_with_pin(pilot)  # a void, or an amount over the limit: the manager's PIN
         await until(pilot, lambda: receipt.voided)
         assert VOID_MARK in text(receipt, "#paper")  # the void slip (pos_tui.receipt.render_void_slip)
         await pilot.press("s")
@@ -406,7 +413,8 @@ async def test_a_first_purchase_can_register_the_customer(tmp_path):
 
 async def test_keys_after_the_scan(tmp_path):
     """The closing note's counts: earn ``+ 995 Enter`` (2 keys + the amount), redeem a reward
-    ``- Enter`` (2), custom redeem ``- Tab 300 Enter`` (3 + the points), void ``v y`` (2)."""
+    ``- Enter`` (2), custom redeem ``- Tab 300 Enter`` (3 + the points), void ``v y`` (2) and the
+    manager's PIN and ``Enter``."""
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         customer = await open_card(pilot, JOHN)
@@ -418,6 +426,7 @@ async def test_keys_after_the_scan(tmp_path):
         await pilot.press("v")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
+        await approve_with_pin(pilot)  # a void, or an amount over the limit: the manager's PIN
         await until(pilot, lambda: isinstance(app.screen, ReceiptScreen) and app.screen.voided)
         await pilot.press("enter")
         await until(pilot, lambda: app.screen is customer)
