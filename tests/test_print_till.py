@@ -15,6 +15,7 @@ from pos_tui.tui.screens.receipt import ReceiptScreen
 
 from . import scenes
 from .test_printing import from_paper
+from .test_till import approve_with_pin
 from .till_helpers import make_app, until
 
 SIZE = (100, 36)
@@ -157,6 +158,7 @@ async def test_after_a_void_p_prints_the_void_slip(tmp_path):
         await pilot.press("v")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
+        await approve_with_pin(pilot)  # a void takes the manager's PIN
         await until(pilot, lambda: isinstance(app.screen, ReceiptScreen) and app.screen.voided)
         slip = paper_on_screen(app)
         assert slip.splitlines()[2].strip() == "VOID — TRANSACTION REVERSED"
