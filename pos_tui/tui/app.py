@@ -99,6 +99,7 @@ class PosApp(App[None]):
         for theme in themes:
             self.register_theme(theme)
         self._theme_problems = [f"Theme file ignored — {problem}" for problem in problems]
+        log.info("themes: %d loaded (%s)", len(themes), ", ".join(theme.name for theme in themes))
         self.use_theme(
             self._services.theme if self._services and self._services.theme else configured_theme()
         )
