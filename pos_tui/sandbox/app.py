@@ -128,7 +128,9 @@ class Sandbox:
         await logged(f"{status}, truncated" if decision.truncate else status)
         await _plain(send, 200, body, media)
 
-    def _run(self, call_type: str, fields: dict[str, str], header_secret: str | None) -> tuple[str, dict]:
+    def _run(
+        self, call_type: str, fields: dict[str, str], header_secret: str | None
+    ) -> tuple[str, dict[str, Any]]:
         handler, write = HANDLERS.get(call_type, (None, False))
         try:
             context = self.ledger.write() if write else self.ledger.read()

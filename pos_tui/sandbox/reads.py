@@ -48,7 +48,9 @@ def _customer_campaigns(
     return Items("campaign", shown)
 
 
-def customer_info(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def customer_info(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict[str, Any]:
     code, card = fields.get("code", "").strip(), fields.get("card_number", "").strip()
     if not (code or card):
         raise Refused("Either code or card_number is required")
@@ -73,7 +75,7 @@ def _matches(conn: sqlite3.Connection, acct: sqlite3.Row, where: str, params: li
 
 def _found(
     conn: sqlite3.Connection, acct: sqlite3.Row, rows: list[sqlite3.Row], fields: dict[str, str]
-) -> dict:
+) -> dict[str, Any]:
     if not rows:
         raise NotFound(NO_MATCH)
     found = []
@@ -85,7 +87,9 @@ def _found(
     return {"customers": Items("customer", found)}
 
 
-def customer_search(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def customer_search(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict[str, Any]:
     exact = yes(fields, "exact_match")
     clauses, params = [], []
     for name in SEARCHABLE:
@@ -98,7 +102,9 @@ def customer_search(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[st
     return _found(conn, acct, _matches(conn, acct, " AND ".join(clauses), params), fields)
 
 
-def customer_find(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def customer_find(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict[str, Any]:
     text = fields.get("find_customer", "").strip()
     if not text:
         raise Refused("find_customer is required")
@@ -117,7 +123,9 @@ def _like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def campaigns_list(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def campaigns_list(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict[str, Any]:
     return {
         "campaigns": Items(
             "campaign",
@@ -137,7 +145,9 @@ def campaigns_list(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str
     }
 
 
-def campaign_rewards(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def campaign_rewards(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict[str, Any]:
     camp = db.campaign(conn, acct["id"], fields.get("campaign_id", "").strip())
     return {
         "rewards": Items(
@@ -150,7 +160,9 @@ def campaign_rewards(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[s
     }
 
 
-def buyx_items_list(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def buyx_items_list(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict[str, Any]:
     camp = db.campaign(conn, acct["id"], fields.get("campaign_id", "").strip())
     if camp["type"] != "buyx":
         raise Refused(f"Campaign '{camp['name']}' is not a buy-X campaign")
@@ -171,7 +183,9 @@ def buyx_items_list(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[st
     }
 
 
-def account_info(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def account_info(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict[str, Any]:
     return {
         "account": {
             "id": acct["id"],
@@ -192,7 +206,9 @@ def account_info(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, 
     }
 
 
-def customer_balance(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def customer_balance(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict[str, Any]:
     camp = db.campaign(conn, acct["id"], fields.get("campaign_id", "").strip())
     code, card = fields.get("code", "").strip(), fields.get("card_number", "").strip()
     if not (code or card):
