@@ -50,7 +50,12 @@ async def customer_five_kinds(pilot: Pilot[Any]) -> None:
 async def earn(pilot: Pilot[Any]) -> None:
     await customer(pilot)
     await pilot.press("plus")
-    await until(pilot, lambda: isinstance(pilot.app.screen, EarnScreen) and pilot.app.screen.campaigns)
+    await until(
+        pilot,
+        lambda: isinstance(pilot.app.screen, EarnScreen)
+        and pilot.app.screen.composed
+        and pilot.app.screen.campaigns,
+    )
     await until(pilot, lambda: getattr(pilot.app.screen.campaign, "id", None) == WIDGETS)
     await type_slowly(pilot, "9,95")
 
@@ -58,7 +63,8 @@ async def earn(pilot: Pilot[Any]) -> None:
 async def redeem(pilot: Pilot[Any]) -> None:
     await customer(pilot)
     await pilot.press("minus")
-    await until(pilot, lambda: isinstance(pilot.app.screen, RedeemScreen))
+    # Composed first: before that the campaign list may not exist (reading it raised NoMatches).
+    await until(pilot, lambda: isinstance(pilot.app.screen, RedeemScreen) and pilot.app.screen.composed)
     await until(pilot, lambda: getattr(pilot.app.screen.campaign, "id", None) == WIDGETS)
     await pilot.pause(0.1)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from textual._time import get_time
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from pos_tui.sandbox.demo import BUYER, EMPLOYEE, GIFT, JANE, JOHN, SHOPPER, WIDGETS
@@ -115,11 +116,32 @@ async def test_an_identical_scan_within_a_second_is_looked_up_once(tmp_path):
 
     app.services.api.customer_info = counting
     async with app.run_test(size=SIZE) as pilot:
-        await scan(pilot, JOHN["card_number"])
-        await scan(pilot, JOHN["card_number"])
+        sent = get_time()  # the reader's own timestamps: half a second apart, however late handled
+        await scan(pilot, JOHN["card_number"], at=sent)
+        await scan(pilot, JOHN["card_number"], at=sent + 0.5)
         await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
         await pilot.pause(0.2)
         assert len(calls) == 1
+
+
+async def test_scans_two_seconds_apart_are_both_looked_up_even_when_handled_together(tmp_path):
+    """A stalled loop hands both scans over at once: the reader's timestamps decide, not handling."""
+    app = make_app(tmp_path)
+    calls = []
+    real = app.services.api.customer_info
+
+    async def counting(**kw):
+        calls.append(kw)
+        return await real(**kw)
+
+    app.services.api.customer_info = counting
+    async with app.run_test(size=SIZE) as pilot:
+        sent = get_time()
+        await scan(pilot, JOHN["card_number"], at=sent - 2.0)
+        await scan(pilot, JOHN["card_number"], at=sent)
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await pilot.pause(0.2)
+        assert len(calls) == 2
 
 
 async def test_unknown_card_offers_an_earn_that_creates_the_customer(tmp_path):

@@ -174,7 +174,7 @@ class PosApp(App[None]):
         for held in released:
             await super().on_event(held.event)  # type: ignore[arg-type]
         if scan is not None:
-            self.handle_scan(scan)
+            self.handle_scan(scan, at=self.wedge.last_scan_end)
         if self.wedge.held:
             # The timer runs in its own task; it only queues a message, so the release is handled
             # after every key already queued (a lagging loop must not split a reader's burst).
@@ -188,13 +188,18 @@ class PosApp(App[None]):
         for held in self.wedge.flush(get_time()):
             await App.on_event(self, held.event)  # type: ignore[arg-type]
 
-    def handle_scan(self, raw: str) -> None:
+    def handle_scan(self, raw: str, at: float | None = None) -> None:
+        """A card read; ``at`` is when the reader sent it (its terminator key's own timestamp).
+
+        A repeat of the same card within DUPLICATE_SCAN_SECONDS is ignored; the keys' timestamps
+        are compared, not the time of handling, which a busy machine can stretch or squeeze.
+        """
         read = parse_card(raw)
         if not read.ok:
             log.info("scan unreadable length=%d", len(raw))
             self.notify(read.error, severity="warning")
             return
-        now = get_time()
+        now = get_time() if at is None else at
         if read.number == self._last_scan[0] and now - self._last_scan[1] < self.DUPLICATE_SCAN_SECONDS:
             log.info("scan repeated card=%s (ignored)", mask_card(read.number))
             self._last_scan = (read.number, now)
