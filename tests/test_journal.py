@@ -39,9 +39,9 @@ def ledger_refs(sandbox) -> Counter[str]:
     return Counter(m for row in rows for m in re.findall(r"\[pos:([\w-]+)\]", row["description"]))
 
 
-def requests(n: int) -> list:
+def requests(n: int) -> list[rq.GiftCardRedeem | rq.GiftCardLoad | rq.EventsEarn]:
     jane = rq.CustomerRef(code=JANE["code"])
-    made = []
+    made: list[rq.GiftCardRedeem | rq.GiftCardLoad | rq.EventsEarn] = []
     for i in range(n):
         if i % 5 == 4:
             made.append(
