@@ -102,6 +102,10 @@ def test_the_wheel_carries_the_stylesheet_and_themes(installed: Path, tmp_path: 
     assert Path(where).is_relative_to(installed)  # the wheel's copy, not the checkout
     assert tcss == "True"
     assert themes.split() == SHIPPED_THEMES
+    # Every stylesheet of the checkout is in the installed package too.
+    package = Path(where).parent
+    for sheet in (ROOT / "pos_tui").rglob("*.tcss"):
+        assert (package / sheet.relative_to(ROOT / "pos_tui")).is_file(), sheet
 
 
 @pytest.mark.slow
