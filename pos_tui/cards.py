@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+# Lives in the API layer (it logs cards too and imports nothing of ours); re-exported here.
+from .api.masking import mask_card as mask_card
+
 _TRACK1 = re.compile(r"%[Bb]([^^?]{1,79})\^")
 _TRACK2 = re.compile(r";([^=?]{1,37})[=?]")
 _FAILED = re.compile(r"^[%;+]?E\??$")
@@ -52,12 +55,6 @@ def _checked(number: str) -> CardRead:
     if not _ALLOWED.match(number):
         return CardRead(error="That is not a card number")
     return CardRead(number=number)
-
-
-def mask_card(value: str) -> str:
-    """A card number or code as logs may show it: the last four characters."""
-    value = value or ""
-    return "…" + value[-4:] if len(value) > 4 else "…"
 
 
 # The wedge ---------------------------------------------------------------------------------

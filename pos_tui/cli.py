@@ -121,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         args.command = "till"
     try:
+        _check_log_level()
         handler = _COMMANDS[args.command]
         return handler(args)
     except CommandError as exc:
@@ -136,6 +137,15 @@ def main(argv: list[str] | None = None) -> int:
         where = f" (details in {path})" if path else ""
         print(f"pos-tui: unexpected error{where}", file=sys.stderr)
         return EXIT_BUG
+
+
+def _check_log_level() -> None:
+    from .logs import configured_level
+
+    try:
+        configured_level()
+    except ValueError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
 
 
 def _settings_error(exc: Exception) -> CommandError:

@@ -8,6 +8,18 @@ import os
 from pathlib import Path
 
 _configured: Path | None = None
+LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def configured_level() -> str:
+    """``POS_TUI_LOG_LEVEL`` (default INFO); a bad value is a ValueError in one sentence."""
+    value = os.environ.get("POS_TUI_LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    if value not in LEVELS:
+        raise ValueError(
+            f"environment variable POS_TUI_LOG_LEVEL: {value.lower()!r} is not a log level "
+            f"(one of {', '.join(LEVELS)})"
+        )
+    return value
 
 
 def log_path() -> Path:
@@ -32,7 +44,12 @@ def setup_logging(level: int | None = None) -> Path | None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root = logging.getLogger("pos_tui")
     root.addHandler(handler)
-    root.setLevel(level if level is not None else os.environ.get("POS_TUI_LOG_LEVEL", "INFO").upper())
+    if level is None:
+        try:
+            level = logging.getLevelNamesMapping()[configured_level()]
+        except ValueError:  # reported by the command line before it gets here; never fatal here
+            level = logging.INFO
+    root.setLevel(level)
     root.propagate = False
     _configured = path
     return path

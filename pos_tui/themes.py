@@ -1,5 +1,6 @@
-"""Themes as files: ``themes/*.toml`` shipped with pos-tui, and a store's own in the config dir's
-``themes`` folder (a file there replaces a shipped one of the same name).
+"""Themes as files: the shipped ones (``pos_tui/tui/themes/*.toml``, package data found through
+``importlib.resources``; the checkout's top-level ``themes/`` points there), and a store's own in
+the config dir's ``themes`` folder (a file there replaces a shipped one of the same name).
 
 A theme file is validated when loaded (known keys, colours Textual can parse, a name); a bad file is
 reported and skipped, never fatal. Read with ``tomllib`` and Textual's colour parser only, so the
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,14 +48,20 @@ class ThemeProblem:
         return f"{self.path}: {self.message}"
 
 
+def shipped_dir() -> Path:
+    """The shipped themes: package data of ``pos_tui.tui``, whether installed or in a checkout."""
+    from importlib.resources import files
+
+    folder = files("pos_tui.tui") / "themes"
+    # setuptools installs packages as directories, so this is a real folder; say so if not.
+    if not isinstance(folder, Path):
+        raise RuntimeError(f"pos-tui's themes are not in a folder ({folder!r}); install it unzipped")
+    return folder
+
+
 def theme_dirs() -> list[Path]:
-    """Shipped themes (the checkout's ``themes/`` or the installed copy), then the store's own."""
-    shipped = [
-        Path(__file__).resolve().parent.parent / "themes",
-        Path(sys.prefix) / "share" / "pos-tui" / "themes",
-    ]
-    found = [path for path in shipped if path.is_dir()][:1]
-    return found + [config_path().parent / "themes"]
+    """Shipped themes, then the store's own (``themes`` beside the settings file)."""
+    return [shipped_dir(), config_path().parent / "themes"]
 
 
 def parse_theme(path: Path) -> Theme:

@@ -28,7 +28,7 @@ async def scan_screen(pilot: Pilot[Any]) -> None:
 
 async def unknown_card(pilot: Pilot[Any]) -> None:
     await scan(pilot, "1540280f")
-    await until(pilot, lambda: pilot.app.unknown_card == "1540280f")
+    await until(pilot, lambda: getattr(pilot.app, "unknown_card", None) == "1540280f")
     pilot.app.clear_notifications()
     await pilot.pause(0.1)
 
@@ -50,16 +50,24 @@ async def customer_five_kinds(pilot: Pilot[Any]) -> None:
 async def earn(pilot: Pilot[Any]) -> None:
     await customer(pilot)
     await pilot.press("plus")
-    await until(pilot, lambda: isinstance(pilot.app.screen, EarnScreen) and pilot.app.screen.campaigns)
-    await until(pilot, lambda: getattr(pilot.app.screen.campaign, "id", None) == WIDGETS)
+    await until(
+        pilot,
+        lambda: (
+            isinstance(pilot.app.screen, EarnScreen)
+            and pilot.app.screen.composed
+            and pilot.app.screen.campaigns
+        ),
+    )
+    await until(pilot, lambda: getattr(getattr(pilot.app.screen, "campaign", None), "id", None) == WIDGETS)
     await type_slowly(pilot, "9,95")
 
 
 async def redeem(pilot: Pilot[Any]) -> None:
     await customer(pilot)
     await pilot.press("minus")
-    await until(pilot, lambda: isinstance(pilot.app.screen, RedeemScreen))
-    await until(pilot, lambda: getattr(pilot.app.screen.campaign, "id", None) == WIDGETS)
+    # Composed first: before that the campaign list may not exist (reading it raised NoMatches).
+    await until(pilot, lambda: isinstance(pilot.app.screen, RedeemScreen) and pilot.app.screen.composed)
+    await until(pilot, lambda: getattr(getattr(pilot.app.screen, "campaign", None), "id", None) == WIDGETS)
     await pilot.pause(0.1)
 
 
@@ -91,6 +99,7 @@ async def void(pilot: Pilot[Any]) -> None:
 async def history(pilot: Pilot[Any]) -> None:
     await customer_five_kinds(pilot)
     screen = pilot.app.screen
+    assert isinstance(screen, CustomerScreen)
     screen.query_one("#campaigns", DataTable).move_cursor(
         row=[c.id for c in screen.info.campaigns].index(GIFT)
     )

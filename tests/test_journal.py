@@ -48,9 +48,9 @@ async def settle(writer: JournaledWriter, journal: Journal, rounds: int = 20, pa
         await asyncio.sleep(pause)
 
 
-def requests(n: int) -> list:
+def requests(n: int) -> list[rq.GiftCardRedeem | rq.GiftCardLoad | rq.EventsEarn]:
     jane = rq.CustomerRef(code=JANE["code"])
-    made = []
+    made: list[rq.GiftCardRedeem | rq.GiftCardLoad | rq.EventsEarn] = []
     for i in range(n):
         if i % 5 == 4:
             made.append(

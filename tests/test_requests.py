@@ -64,7 +64,7 @@ REDEMPTIONS = [
 ]
 
 
-@pytest.mark.parametrize("request_", WRITES + REDEMPTIONS, ids=lambda r: type(r).__name__)
+@pytest.mark.parametrize("request_", [*WRITES, *REDEMPTIONS], ids=lambda r: type(r).__name__)
 def test_requests_round_trip_as_json(request_):
     adapter = TypeAdapter(rq.Earn if request_ in WRITES else rq.Redemption)
     again = adapter.validate_json(adapter.dump_json(request_))

@@ -16,6 +16,7 @@ from pos_tui.api import errors
 from pos_tui.api import requests as rq
 from pos_tui.api.calls import decode
 from pos_tui.api.client import Credentials, LoyaltyClient
+from pos_tui.api.models import BuyXCampaign, CustomerInfo
 from pos_tui.sandbox.faults import FaultSpecError, parse
 
 from .sandbox_helpers import ACCOUNT, GIFT, JANE, SHOPPER, client, free_port, make_sandbox, sandbox_server
@@ -98,7 +99,7 @@ def test_several_tills_never_corrupt_a_balance(server):
             Credentials(ACCOUNT["user_id"], ACCOUNT["id"], ACCOUNT["secret"]), url=url
         ) as api:
             info = await api.customer_info(code=JANE["code"])
-        return results, info.campaign(GIFT).balance
+        return results, _balance(info, GIFT)
 
     results, balance = asyncio.run(run())
     ids = [i for r in results for i in r]
@@ -120,7 +121,13 @@ def test_fault_specs():
 
 async def written(sandbox) -> Decimal:
     async with client(sandbox) as api:
-        return (await api.customer_info(code=JANE["code"])).campaign(SHOPPER).balance
+        return _balance(await api.customer_info(code=JANE["code"]), SHOPPER)
+
+
+def _balance(info: CustomerInfo, campaign_id: str) -> Decimal:
+    campaign = info.campaign(campaign_id)
+    assert campaign is not None and not isinstance(campaign, BuyXCampaign) and campaign.balance is not None
+    return campaign.balance
 
 
 @pytest.mark.parametrize(

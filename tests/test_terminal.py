@@ -17,9 +17,12 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"
-)
+# Each test starts its own tmux server on a socket in its own tmp_path: unique per xdist worker.
+pytestmark = [
+    pytest.mark.terminal,
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"),
+]
 
 
 class Tmux:

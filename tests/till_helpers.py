@@ -36,9 +36,9 @@ def make_app(tmp_path: Path, **kw: Any) -> PosApp:
     return PosApp(services, cursor_blink=False, theme_dirs=theme_dirs)
 
 
-async def scan(pilot: Pilot[Any], text: str, terminator: str = "enter") -> None:
-    """Keys as a reader sends them: all stamped with the same instant, then Enter."""
-    now = get_time()
+async def scan(pilot: Pilot[Any], text: str, terminator: str = "enter", at: float | None = None) -> None:
+    """Keys as a reader sends them: all stamped with the same instant (``at``, default now), then Enter."""
+    now = get_time() if at is None else at
     for character in text:
         key = events.Key(_character_to_key(character), character)
         key.time = now

@@ -15,12 +15,11 @@ import re
 import time
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import httpx
 from pydantic import SecretStr
 
-from ..cards import mask_card
 from . import models as m
 from .calls import CallSpec, decode_tree, spec_for
 from .decoding import parse_body
@@ -35,11 +34,13 @@ from .errors import (
     NotSentError,
     OutcomeUnknownError,
 )
+from .masking import mask_card
 from .requests import Batch, Earn, Redemption, TransactionDelete
 
 __all__ = ["Credentials", "LoyaltyClient", "PRODUCTION_URL", "mask_card"]
 
 log = logging.getLogger("pos_tui.api")
+_M = TypeVar("_M", bound=m.WireModel)
 
 PRODUCTION_URL = "https://api.clienttoolbox.com/api.php"
 MAX_BODY = 20 * 1024 * 1024
@@ -390,7 +391,7 @@ class LoyaltyClient:
         spec = spec_for(name, dict(fields))
         return await self._request(spec, dict(fields), hint=hint)
 
-    async def _typed(self, name: str, fields: dict[str, str], model: type, **kw: Any) -> Any:
+    async def _typed(self, name: str, fields: dict[str, str], model: type[_M], **kw: Any) -> _M:
         result = await self._request(spec_for(name), fields, **kw)
         assert isinstance(result, model)
         return result

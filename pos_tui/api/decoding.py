@@ -171,8 +171,10 @@ def _fix_ampersand(match: re.Match[bytes]) -> bytes:
     return b"&amp;" + name
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1] if "}" in tag else tag
+def _local(tag: object) -> str:
+    """An element's tag without its namespace (lxml types a tag as str, bytes or QName)."""
+    text = tag.decode() if isinstance(tag, bytes | bytearray) else str(tag)
+    return text.rsplit("}", 1)[-1] if "}" in text else text
 
 
 def _element(element: Any, attributed: frozenset[str], depth: int = 1) -> Any:

@@ -448,7 +448,7 @@ def batch_from_fields(kind: str, fields: dict[str, str]) -> Batch:
     return Batch(
         kind=kind,
         rows=tuple(rows),
-        delimiter=name,  # type: ignore[arg-type]
+        delimiter=name,
         apply_ratio=None if not ratio else ratio == "yes",
         allow_undo=fields.get("allow-undo") == "yes",
         send_transaction_email=fields.get("send_transaction_email", "").upper() == "Y",

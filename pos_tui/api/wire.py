@@ -70,7 +70,7 @@ def format_decimal(value: Decimal) -> str:
 def parse_date(value: object) -> date | None:
     """``YYYY-MM-DD`` (or the date of ``YYYY-MM-DD HH:MM:SS``); ``""`` and ``0000-00-00`` are None."""
     if value is None or isinstance(value, date):
-        return value  # type: ignore[return-value]
+        return value
     if not isinstance(value, str):
         raise ValueError("not a date")
     text = value.strip()
@@ -82,7 +82,7 @@ def parse_date(value: object) -> date | None:
 def parse_datetime(value: object) -> datetime | None:
     """``YYYY-MM-DD HH:MM:SS``; ``""`` and zero dates are ``None``."""
     if value is None or isinstance(value, datetime):
-        return value  # type: ignore[return-value]
+        return value
     if not isinstance(value, str):
         raise ValueError("not a date and time")
     text = value.strip()

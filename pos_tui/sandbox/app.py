@@ -155,7 +155,9 @@ class Sandbox:
         await asyncio.sleep(seconds)
         await anyio.to_thread.run_sync(self._run, call_type, fields, secret)
 
-    def _run(self, call_type: str, fields: dict[str, str], header_secret: str | None) -> tuple[str, dict]:
+    def _run(
+        self, call_type: str, fields: dict[str, str], header_secret: str | None
+    ) -> tuple[str, dict[str, Any]]:
         handler, write = HANDLERS.get(call_type, (None, False))
         db.server_tz.set(self.server_tz)
         try:

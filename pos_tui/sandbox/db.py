@@ -154,15 +154,23 @@ class Ledger:
 # Queries shared by reads and writes ---------------------------------------------------------
 
 
+def _one(cursor: sqlite3.Cursor) -> sqlite3.Row | None:
+    """The first row (the ledger's connections use ``sqlite3.Row``; sqlite3 types it as Any)."""
+    row: sqlite3.Row | None = cursor.fetchone()
+    return row
+
+
 def account(conn: sqlite3.Connection, account_id: str) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM accounts WHERE id = ?", (account_id,)).fetchone()
+    return _one(conn.execute("SELECT * FROM accounts WHERE id = ?", (account_id,)))
 
 
 def campaign(conn: sqlite3.Connection, account_id: str, campaign_id: str) -> sqlite3.Row:
-    row = conn.execute(
-        "SELECT * FROM campaigns WHERE account_id = ? AND (id = ? OR name = ?) ORDER BY id = ? DESC",
-        (account_id, campaign_id, campaign_id, campaign_id),
-    ).fetchone()
+    row = _one(
+        conn.execute(
+            "SELECT * FROM campaigns WHERE account_id = ? AND (id = ? OR name = ?) ORDER BY id = ? DESC",
+            (account_id, campaign_id, campaign_id, campaign_id),
+        )
+    )
     if row is None:
         raise Refused(f"Unknown campaign_id '{campaign_id}'" if campaign_id else "campaign_id is required")
     return row
@@ -178,13 +186,15 @@ def find_customer(
     conn: sqlite3.Connection, account_id: str, *, code: str = "", card_number: str = ""
 ) -> sqlite3.Row | None:
     if code:
-        return conn.execute(
-            "SELECT * FROM customers WHERE account_id = ? AND code = ?", (account_id, code)
-        ).fetchone()
+        return _one(
+            conn.execute("SELECT * FROM customers WHERE account_id = ? AND code = ?", (account_id, code))
+        )
     if card_number:
-        return conn.execute(
-            "SELECT * FROM customers WHERE account_id = ? AND card_number = ?", (account_id, card_number)
-        ).fetchone()
+        return _one(
+            conn.execute(
+                "SELECT * FROM customers WHERE account_id = ? AND card_number = ?", (account_id, card_number)
+            )
+        )
     return None
 
 

@@ -50,7 +50,9 @@ def _customer_campaigns(
     return Items("campaign", shown)
 
 
-def customer_info(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def customer_info(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict[str, Any]:
     code, card = fields.get("code", "").strip(), fields.get("card_number", "").strip()
     if not (code or card):
         raise Refused("Either code or card_number is required")
@@ -80,7 +82,7 @@ def _found(
     fields: dict[str, str],
     *,
     inline: bool = False,
-) -> dict:
+) -> dict[str, Any]:
     """The matches; ``inline`` puts each ``<customer>`` straight under ``<response>`` in XML.
 
     With ``campaign_id`` the balances are those of that campaign only, as customer_info's are.
@@ -97,7 +99,9 @@ def _found(
     return {"customers": Items("customer", found, inline=inline)}
 
 
-def customer_search(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def customer_search(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict[str, Any]:
     exact = yes(fields, "exact_match")
     clauses, params = [], []
     for name in SEARCHABLE:
@@ -111,7 +115,9 @@ def customer_search(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[st
     return _found(conn, acct, _matches(conn, acct, " AND ".join(clauses), params), fields, inline=True)
 
 
-def customer_find(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def customer_find(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict[str, Any]:
     text = fields.get("find_customer", "").strip()
     if not text:
         raise Refused("find_customer is required")
@@ -140,7 +146,7 @@ def _like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def campaigns_list(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def campaigns_list(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict[str, Any]:
     restrict = fields.get("type_restrict", "").strip().lower()
     if restrict and restrict not in KINDS:
         raise Refused(f"Invalid type_restrict '{restrict}' (one of {', '.join(KINDS)})")
@@ -164,7 +170,9 @@ def campaigns_list(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str
     }
 
 
-def campaign_rewards(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def campaign_rewards(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict[str, Any]:
     camp = db.campaign(conn, acct["id"], fields.get("campaign_id", "").strip())
     return {
         "rewards": Items(
@@ -177,7 +185,9 @@ def campaign_rewards(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[s
     }
 
 
-def buyx_items_list(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def buyx_items_list(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict[str, Any]:
     camp = db.campaign(conn, acct["id"], fields.get("campaign_id", "").strip())
     if camp["type"] != "buyx":
         raise Refused(f"Campaign '{camp['name']}' is not a buy-X campaign")
@@ -198,7 +208,7 @@ def buyx_items_list(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[st
     }
 
 
-def account_info(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def account_info(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict[str, Any]:
     """The account, in the field names a typed client of the live service maps."""
     return {
         "account": {
@@ -222,7 +232,9 @@ def account_info(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, 
     }
 
 
-def customer_balance(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def customer_balance(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict[str, Any]:
     camp = db.campaign(conn, acct["id"], fields.get("campaign_id", "").strip())
     code, card = fields.get("code", "").strip(), fields.get("card_number", "").strip()
     if not (code or card):

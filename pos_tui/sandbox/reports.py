@@ -15,7 +15,7 @@ from .render import Items
 # Reports ------------------------------------------------------------------------------------
 
 
-def reports(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def reports(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict[str, Any]:
     report = fields.get("report", "").strip()
     if report == "customers_all":
         return _customers_all(conn, acct, fields)
@@ -38,7 +38,7 @@ def _date(fields: dict[str, str], name: str) -> str:
         raise Refused(f"Invalid {name} '{raw}' (use YYYY-MM-DD)") from None
 
 
-def _customers_all(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str]) -> dict:
+def _customers_all(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str]) -> dict[str, Any]:
     selected = [c for c in fields.get("selected_campaigns", "").split(",") if c.strip()]
     last = fields.get("last", "").strip()
     if selected and last:
@@ -104,7 +104,9 @@ def _address(r: sqlite3.Row) -> dict[str, str]:
     }
 
 
-def _customers_balances(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str]) -> dict:
+def _customers_balances(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str]
+) -> dict[str, Any]:
     coalition = fields.get("coalition_balance", "").strip()
     kinds = {"coalition_points": "points", "coalition_storedvalue": "giftcard"}
     if coalition:
@@ -176,7 +178,9 @@ def _int(fields: dict[str, str], name: str, default: int) -> int:
 # Dashboard ----------------------------------------------------------------------------------
 
 
-def dashboard(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def dashboard(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict[str, Any]:
     today = datetime.now().date()
     month = today.replace(day=1)
     last_month = (month - timedelta(days=1)).replace(day=1)

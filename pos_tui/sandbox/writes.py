@@ -76,7 +76,9 @@ def _custom_fields(fields: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in fields.items() if k.startswith("custom_field_")}
 
 
-def record_activity(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def record_activity(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict[str, Any]:
     camp = db.campaign(conn, acct["id"], fields.get("campaign_id", "").strip())
     cust = _customer_for_earn(conn, acct, fields)
     note = fields.get("authorization", "")
@@ -171,7 +173,7 @@ def record_activity(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[st
     return {"receipt": {**views.receipt_head(acct, camp, cust), "transaction": transaction}}
 
 
-def redeem(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def redeem(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict[str, Any]:
     camp = db.campaign(conn, acct["id"], fields.get("campaign_id", "").strip())
     cust = _customer_by_code(conn, acct, fields)
     note = fields.get("authorization", "")
@@ -286,7 +288,7 @@ def _enough(have: Decimal, need: Decimal, unit: str, *, as_money: bool = False) 
 
 def transaction_delete(
     conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
-) -> dict:
+) -> dict[str, Any]:
     missing = [name for name in ("campaign_id", "code", "transaction_id") if not fields.get(name, "").strip()]
     if missing:
         raise Refused(f"{missing[0]} is required")
@@ -316,7 +318,7 @@ DELIMITERS = {"pipe": "|", "comma": ",", "tab": "\t"}
 
 def batch_transactions(
     conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
-) -> dict:
+) -> dict[str, Any]:
     delimiter = DELIMITERS.get(fields.get("delimiter", "").strip().lower())
     if delimiter is None:
         raise Refused("delimiter must be pipe, comma or tab")

@@ -107,6 +107,7 @@ class PosApp(App[None]):
         for theme in themes:
             self.register_theme(theme)
         self._theme_problems = [f"Theme file ignored — {problem}" for problem in problems]
+        log.info("themes: %d loaded (%s)", len(themes), ", ".join(theme.name for theme in themes))
         self.use_theme(
             self._services.theme if self._services and self._services.theme else configured_theme()
         )
@@ -270,7 +271,11 @@ class PosApp(App[None]):
             await self._deliver(held)
 
     def handle_scan(self, raw: str, at: float | None = None) -> None:
-        """``at``: when the scan's last key arrived (its own timestamp; a busy loop may handle it later)."""
+        """A card read; ``at`` is when the reader sent it (its terminator key's own timestamp).
+
+        A repeat of the same card within DUPLICATE_SCAN_SECONDS is ignored; the keys' timestamps
+        are compared, not the time of handling, which a busy machine can stretch or squeeze.
+        """
         takes = getattr(self.screen, "take_scan", None)
         if takes is not None and takes(raw):  # e.g. the PIN screen: a fast typist is not a card
             return
