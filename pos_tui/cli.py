@@ -14,6 +14,7 @@ import json
 import logging
 import re
 import sys
+from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger("pos_tui.cli")
@@ -447,7 +448,7 @@ def _printable(text: str) -> str:
     return "".join(ch if ch.isprintable() or ch in " \n" else " " for ch in text)
 
 
-_COMMANDS = {
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "decode": cmd_decode,
     "call": cmd_call,
     "demo": cmd_demo,

@@ -112,7 +112,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, Decimal):
         return format_decimal(value)
     if hasattr(value, "isoformat"):
-        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+        return str(value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat())
     return str(value)
 
 

@@ -76,7 +76,7 @@ class TrainingRoom(Server):
     def full(self) -> bool:
         return len(self.sessions) >= self.max_sessions
 
-    async def handle_index(self, request: web.Request) -> web.Response:  # type: ignore[override]
+    async def handle_index(self, request: web.Request) -> web.Response:
         if not self.allowed(request):
             return pages.login()
         if self.full():
@@ -115,7 +115,7 @@ class TrainingRoom(Server):
 
     # --- sessions -------------------------------------------------------------------------------
 
-    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:  # type: ignore[override]
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         await self.guard(request)
         if self.full():
             raise web.HTTPServiceUnavailable(text="The training room is full.")

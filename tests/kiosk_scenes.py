@@ -34,7 +34,7 @@ async def customer_john(pilot: Pilot[Any]) -> None:
 
 async def unknown_card(pilot: Pilot[Any]) -> None:
     await scan(pilot, "99887766")
-    await until(pilot, lambda: "We do not know" in str(pilot.app.scan_screen.message.render()))
+    await until(pilot, lambda: "We do not know" in str(pilot.app.scan_screen.message.render()))  # type: ignore[attr-defined]
     await pilot.pause(0.1)
 
 

@@ -56,7 +56,7 @@ async def reports(pilot: Pilot[Any]) -> None:
         pilot, lambda: isinstance(pilot.app.screen, ReportsScreen) and pilot.app.screen.campaign_kinds
     )
     await pilot.press("f5")
-    await until(pilot, lambda: pilot.app.screen.table_data.complete, timeout=30)
+    await until(pilot, lambda: pilot.app.screen.table_data.complete, timeout=30)  # type: ignore[attr-defined]
     await pilot.pause(0.2)
 
 

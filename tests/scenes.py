@@ -75,7 +75,7 @@ async def receipt(pilot: Pilot[Any]) -> None:
     await earn(pilot)
     await pilot.press("enter")
     await until(pilot, lambda: isinstance(pilot.app.screen, ReceiptScreen))
-    await until(pilot, lambda: pilot.app.services.store is not None)  # the header, from account_info
+    await until(pilot, lambda: pilot.app.services.store is not None)  # the header, from account_info  # type: ignore[attr-defined]
     await pilot.pause(0.1)
 
 
@@ -83,7 +83,7 @@ async def receipt_print_fault(pilot: Pilot[Any]) -> None:
     from pos_tui.printing import Printer
 
     await receipt(pilot)
-    pilot.app.services.printer = Printer("file:/nonexistent/usb/lp0")
+    pilot.app.services.printer = Printer("file:/nonexistent/usb/lp0")  # type: ignore[attr-defined]
     await pilot.press("p")
     await until(pilot, lambda: any(n.title == "Not printed" for n in pilot.app._notifications))
     await pilot.pause(0.1)

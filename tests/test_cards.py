@@ -48,7 +48,7 @@ class Field:
 
     def take_back(self, buffer: WedgeBuffer) -> None:
         if buffer.undo is not None:
-            del self.text[buffer.undo.snapshot :]
+            del self.text[buffer.undo.snapshot :]  # type: ignore[arg-type]
 
 
 def feed(buffer: WedgeBuffer, text: str, start: float, step: float) -> tuple[list[str], list[str]]:

@@ -76,7 +76,7 @@ async def test_money_lines_carry_a_glyph_next_to_the_currency(sandbox, output):
     async def earn(campaign: str) -> dict:
         fields = auth(type="record_activity", code=JANE["code"], campaign_id=campaign, output=output)
         body = (await raw(sandbox, {**fields, **EARN[campaign]})).content
-        return decode("record_activity", body, hint=KINDS[campaign]).receipt.transaction.wire()
+        return decode("record_activity", body, hint=KINDS[campaign]).receipt.transaction.wire()  # type: ignore[attr-defined]
 
     points = await earn(WIDGETS)
     assert points["purchase"] == {"amount": "9.95", "currency": "EUR", "glyph": "€"}

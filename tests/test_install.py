@@ -200,4 +200,7 @@ def test_the_readme_settings_table_names_every_file_key() -> None:
     file_keys = set()
     for row in re.findall(r"^\| (.+?) \| `POS_TUI_", section, flags=re.M):
         file_keys |= set(re.findall(r"`([a-z_]+)`", row))
-    assert file_keys == set(Settings.model_fields) - {"api_key", "kiosk_api_key"}  # secrets: never in the file
+    assert file_keys == set(Settings.model_fields) - {
+        "api_key",
+        "kiosk_api_key",
+    }  # secrets: never in the file

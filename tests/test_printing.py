@@ -55,7 +55,7 @@ def from_paper(job: bytes, code_page: str) -> tuple[str, list[bytes]]:
 
 def shape(name: str):
     call, hint, _ = SHAPES[name]
-    receipt = decode(call, reference(name), hint=hint).receipt
+    receipt = decode(call, reference(name), hint=hint).receipt  # type: ignore[attr-defined]
     receipt.customer.first_name, receipt.customer.last_name = "Zoë", "Ærø-Straße"
     return call, receipt
 

@@ -121,7 +121,7 @@ async def test_the_room_asks_for_its_password_and_keeps_a_cookie_session(tmp_pat
 
             wrong = await log_in(client, room, "tiger lily 8")
             assert wrong.status == 401 and "Wrong password" in await wrong.text()
-            assert not client.cookie_jar.filter_cookies(room.url)
+            assert not client.cookie_jar.filter_cookies(room.url)  # type: ignore[arg-type]
             room.wait_for_line(r"wrong room password from 127\.0\.0\.1")
 
             right = await log_in(client, room)

@@ -162,4 +162,5 @@ def build_job(text: str, *, code_page: str = DEFAULT_CODE_PAGE, profile: str = "
     job.text(body)  # every character is in the page: python-escpos encodes it 1:1
     if cut:
         job.cut()
-    return job.output
+    output: bytes = job.output
+    return output

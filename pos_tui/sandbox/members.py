@@ -12,6 +12,7 @@ import hmac
 import random
 import re
 import sqlite3
+from typing import Any
 
 from . import db, views
 from .db import Refused
@@ -52,7 +53,9 @@ def _generated_card(conn: sqlite3.Connection, account_id: str, code: str, digits
     raise Refused(f"Could not generate a free {digits}-digit card number")
 
 
-def record_customer(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def record_customer(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict[str, Any]:
     action = (fields.get("customer_action") or fields.get("action") or "").strip().lower()
     if action != "new":
         raise Refused("customer_action=new is required")
@@ -105,7 +108,7 @@ def record_customer(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[st
 
 def validate_customer_password(
     conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
-) -> dict:
+) -> dict[str, Any]:
     card = fields.get("card_number", "").strip()
     password = fields.get("customer_password", "")
     if not card:
@@ -118,7 +121,9 @@ def validate_customer_password(
     return {}
 
 
-def campaign_promos(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict:
+def campaign_promos(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict[str, Any]:
     camp = db.campaign(conn, acct["id"], fields.get("campaign_id", "").strip())
     rows = conn.execute(
         "SELECT * FROM promotions WHERE campaign_id = ? ORDER BY CAST(id AS INTEGER), id", (camp["id"],)

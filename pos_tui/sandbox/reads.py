@@ -146,7 +146,9 @@ def _like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def campaigns_list(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict[str, Any]:
+def campaigns_list(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict[str, Any]:
     restrict = fields.get("type_restrict", "").strip().lower()
     if restrict and restrict not in KINDS:
         raise Refused(f"Invalid type_restrict '{restrict}' (one of {', '.join(KINDS)})")
@@ -208,7 +210,9 @@ def buyx_items_list(
     }
 
 
-def account_info(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str) -> dict[str, Any]:
+def account_info(
+    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
+) -> dict[str, Any]:
     """The account, in the field names a typed client of the live service maps."""
     return {
         "account": {

@@ -30,7 +30,7 @@ def _day(fields: dict[str, str], name: str) -> str:
         raise Refused(f"Invalid {name} '{raw}' (use YYYY-MM-DD)") from None
 
 
-def transactions_all(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str]) -> dict:
+def transactions_all(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str]) -> dict[str, Any]:
     selected = [c.strip() for c in fields.get("selected_campaigns", "").split(",") if c.strip()]
     ids = [db.campaign(conn, acct["id"], c)["id"] for c in selected] or [
         c["id"] for c in db.campaigns(conn, acct["id"])

@@ -136,9 +136,13 @@ class PosApp(App[None]):
         """A theme chosen at the till (command palette) is remembered in the settings file."""
         if getattr(self, "_remember_theme", False) and self._services is not None:
             self._services.theme = name
-            self.run_worker(lambda: _remember(theme=name), thread=True, group="settings", exit_on_error=False)
+            from ..settings import update_settings_file  # a choice made at the till is kept
 
-    def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:  # type: ignore[override]
+            self.run_worker(
+                lambda: update_settings_file(theme=name), thread=True, group="settings", exit_on_error=False
+            )
+
+    def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:
         """Notifications show text from outside (names, server messages) literally."""
         super().notify(message, markup=markup, **kwargs)
 
@@ -328,7 +332,7 @@ class PosApp(App[None]):
         except errors.LoyaltyError as exc:
             self._note_scan(shown, "failed")
             message, severity = explain(exc)
-            self.notify(message, severity=severity, timeout=10)  # type: ignore[arg-type]
+            self.notify(message, severity=severity, timeout=10)
             return
         finally:
             self.busy = ""
@@ -410,7 +414,7 @@ class PosApp(App[None]):
 
     def refresh_pending(self) -> None:
         """Count the open journal entries in a worker (a SQLite read never runs on the event loop)."""
-        self.run_worker(self.count_pending, group="pending", exclusive=True, exit_on_error=False)
+        self.run_worker(self.count_pending(), group="pending", exclusive=True, exit_on_error=False)
 
     async def count_pending(self) -> None:
         from ..journal import OPEN_STATES
@@ -442,7 +446,7 @@ class PosApp(App[None]):
             error = event.worker.error
             log.error("worker %s failed", event.worker.name, exc_info=error)
             message, severity = explain(error, write=event.worker.group == "write")
-            self.notify(message, severity=severity, timeout=15)  # type: ignore[arg-type]
+            self.notify(message, severity=severity, timeout=15)
 
     def _offer_setup(self, reason: str) -> None:
         from ..settings import Settings, SettingsError, load_settings
@@ -477,10 +481,3 @@ class PosApp(App[None]):
             return
         log.error("the till could not start", exc_info=error)
         self.exit(return_code=70, message="pos-tui: the till could not start (details in the log)")
-
-
-def _remember(**values: Any) -> None:
-    """Keep a choice made at the till (theme, receipt width) in the settings file (in a thread)."""
-    from ..settings import update_settings_file
-
-    update_settings_file(**values)

@@ -66,7 +66,7 @@ class TillScreen(Screen[Any]):
         """Whether this screen is mid-transaction for that card (a re-scan must not wipe it)."""
         return False
 
-    def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:  # type: ignore[override]
+    def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:
         """Notifications show text from outside (names, server messages) literally."""
         self.app.notify(message, markup=markup, **kwargs)
 

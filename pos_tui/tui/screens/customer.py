@@ -148,7 +148,7 @@ class CustomerScreen(TillScreen):
             )
         except errors.LoyaltyError as exc:
             message, severity = explain(exc)
-            self.notify(message, severity=severity)  # type: ignore[arg-type]
+            self.notify(message, severity=severity)
             return
         finally:
             self.till.busy = ""

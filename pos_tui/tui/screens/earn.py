@@ -269,7 +269,12 @@ class EarnScreen(CampaignForm):
         self.till.busy = "Registering the customer…"
         try:
             await self.till.services.api.record_customer(
-                campaign_id=request.campaign_id, card_number=self.customer.card_number, **details
+                campaign_id=request.campaign_id,
+                card_number=self.customer.card_number,
+                first_name=details["first_name"],
+                last_name=details["last_name"],
+                phone=details["phone"],
+                email=details["email"],
             )
         except errors.OutcomeUnknownError:
             self.show_error(

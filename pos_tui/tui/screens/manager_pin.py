@@ -123,7 +123,7 @@ async def approve(app: Any, action: str, detail: str) -> str | None:
     services = app.services
     gate = gate_for(services)
     if gate.configured:
-        approver = await app.push_screen_wait(
+        approver: str | None = await app.push_screen_wait(
             ManagerPinScreen(gate, detail, training_pin=services.training_pin if services.training else "")
         )
         if approver is None:

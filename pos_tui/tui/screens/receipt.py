@@ -147,11 +147,13 @@ class ReceiptScreen(TillScreen):
         self.notify(f"Printed (DUPLICATE {copy})." if copy else "Printed.")
 
     def action_width(self) -> None:
-        from ..app import _remember
+        from ...settings import update_settings_file
 
         self.width = WIDTHS[(WIDTHS.index(self.width) + 1) % len(WIDTHS)]
         self.till.services.receipt_width = self.width  # remembered: the next receipt, the next start
-        self.run_worker(lambda w=self.width: _remember(receipt_width=w), thread=True, exit_on_error=False)
+        self.run_worker(
+            lambda w=self.width: update_settings_file(receipt_width=w), thread=True, exit_on_error=False
+        )
         self.query_one("#paper", Static).update(self.text())
         self.notify(f"Paper width {self.width} columns")
 

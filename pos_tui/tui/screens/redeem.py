@@ -191,7 +191,7 @@ class RedeemScreen(CampaignForm):
             except errors.LoyaltyError as exc:  # a read: nothing was sent yet
                 message, severity = explain(exc)
                 self.show_error(message)
-                self.notify(message, severity=severity, timeout=15)  # type: ignore[arg-type]
+                self.notify(message, severity=severity, timeout=15)
                 return
             finally:
                 self.till.busy = ""
