@@ -75,7 +75,7 @@ async def receipt(pilot: Pilot[Any]) -> None:
     await earn(pilot)
     await pilot.press("enter")
     await until(pilot, lambda: isinstance(pilot.app.screen, ReceiptScreen))
-    await until(pilot, lambda: pilot.app.services.store is not None)  # the header, from account_info  # type: ignore[attr-defined]
+    await until(pilot, lambda: pilot.app.services.store is not None)  # type: ignore[attr-defined]
     await pilot.pause(0.1)
 
 
