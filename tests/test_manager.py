@@ -278,6 +278,14 @@ async def test_x_then_z_report_match_the_service_and_z_happens_once(tmp_path, mo
             and "Gift Card — redemption: 1  4.25" in text
         )
         assert "Every entry matches the loyalty service." in text
+        from pos_tui.printing import Printer
+
+        paper = tmp_path / "x-report.bin"
+        app.services.printer = Printer(f"file:{paper}")
+        await pilot.press("p")
+        await until(pilot, lambda: "X report printed." in [n.message for n in app._notifications])
+        printed = paper.read_bytes().decode("cp858", "replace")
+        assert "X REPORT" in printed and "Gift Card" in printed  # the report, on the printer
         await pilot.press("escape")
         await pilot.press("z")
         await until(pilot, lambda: app.screen.__class__.__name__ == "ConfirmScreen")

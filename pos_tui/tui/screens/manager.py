@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -23,6 +24,9 @@ MENU = (
     "Z  Z report — close the shift (numbered, once)",
     "Escape  back to the till",
 )
+
+
+log = logging.getLogger("pos_tui.manager")
 
 
 class ManagerScreen(TillScreen):
@@ -68,6 +72,7 @@ class ShiftScreen(TillScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("f5", "again", "Refresh (X)"),
+        Binding("p", "print", "Print"),
     ]
 
     def __init__(self, kind: str) -> None:
@@ -92,6 +97,39 @@ class ShiftScreen(TillScreen):
     def action_again(self) -> None:
         if self.kind == "X":
             self.run_shift()
+
+    def action_print(self) -> None:
+        printer = self.till.services.printer
+        if not self.lines:
+            self.notify("Nothing to print yet.", severity="warning")
+            return
+        if printer is None or not printer.enabled:
+            self.notify("No printer is set up (the printer setting, or POS_TUI_PRINTER).", severity="warning")
+            return
+        self.till.busy = "Printing…"
+        self.print_report(printer, [printer.fold(line) for line in self.lines])
+
+    @work(group="print", exit_on_error=False, thread=True)
+    def print_report(self, printer: Any, lines: list[str]) -> None:
+        """Print the report's lines (a thread: the UI never waits on the printer)."""
+        from ...printing import PrinterFault
+
+        try:
+            printer.print_text(lines)
+            problem = ""
+        except PrinterFault as exc:
+            problem = str(exc)
+        except Exception:  # a driver's bug: the trace to the log, words to the manager
+            log.exception("printing the %s report failed", self.kind)
+            problem = "The printer failed (details in the log). Print again."
+        self.app.call_from_thread(self._printed, problem)
+
+    def _printed(self, problem: str) -> None:
+        self.till.busy = ""
+        if problem:
+            self.notify(problem, title="Not printed", severity="error", timeout=15, markup=False)
+        else:
+            self.notify(f"{self.kind} report printed.")
 
     @work(exclusive=True, group="shift", exit_on_error=False)
     async def run_shift(self) -> None:
