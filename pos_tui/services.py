@@ -127,9 +127,10 @@ def demo_services(
     db_path = db_path or data_dir() / "training.db"
     sandbox = open_sandbox(db_path, reset=reset, **kw)
     journal_path = db_path.with_name(db_path.stem + "-journal.db")
-    if reset:  # the training journal belongs to the training data
+    if reset:  # the training journal and printed copies belong to the training data
         for suffix in ("", "-wal", "-shm"):
             Path(f"{journal_path}{suffix}").unlink(missing_ok=True)
+        db_path.with_name(db_path.stem + "-copies.json").unlink(missing_ok=True)
     api = LoyaltyClient(
         Credentials(ACCOUNT["user_id"], ACCOUNT["id"], ACCOUNT["secret"]),
         url="http://sandbox.invalid/api.php",
@@ -149,7 +150,7 @@ def demo_services(
         theme=settings.theme,
         journal=journal,
         resend_after=settings.resend_after,
-        printer=_printer(settings),
+        printer=_printer(settings, db_path.with_name(db_path.stem + "-copies.json")),
         confirm_earn_above=settings.confirm_earn_above,
         confirm_load_above=settings.confirm_load_above,
     )
@@ -174,7 +175,8 @@ def live_services(settings: Settings) -> Services:
     )
 
 
-def _printer(settings: Settings) -> Any:
+def _printer(settings: Settings, copies_file: Path | None = None) -> Any:
+    """The printer, counting its copies in ``copies_file`` (by default the data dir's)."""
     from .printing import Printer
 
-    return Printer.from_settings(settings)
+    return Printer.from_settings(settings, copies_file=copies_file or data_dir() / "printed-copies.json")

@@ -307,3 +307,16 @@ def test_any_printer_setting_parses_or_says_why_in_one_line(text):
         assert "\n" not in str(exc) and str(exc)
     else:
         assert parse_printer(str(target)) == target  # what `pos-tui config` shows reads back the same
+
+
+def test_copies_are_counted_on_disk_so_a_reprint_after_a_restart_is_a_duplicate(tmp_path):
+    from pos_tui.printing import Printer
+
+    copies = tmp_path / "printed-copies.json"
+    first = Printer(f"file:{tmp_path / 'paper.bin'}", copies_file=copies)
+    assert first.next_copy("receipt:261") == 0
+    first.printed("receipt:261")
+    again = Printer(f"file:{tmp_path / 'paper.bin'}", copies_file=copies)  # the next start
+    assert again.next_copy("receipt:261") == 1 and again.next_copy("receipt:262") == 0
+    copies.write_text("not json")
+    assert Printer("none", copies_file=copies).next_copy("receipt:261") == 0  # unreadable: no crash

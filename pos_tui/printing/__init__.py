@@ -10,7 +10,10 @@ DUPLICATE. Faults are :class:`PrinterFault` with a message for the cashier.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from .target import PrinterFault, PrinterTarget, parse_printer, send
@@ -34,19 +37,27 @@ class Printer:
     """One configured printer: where it is, its code page and python-escpos profile, its copies."""
 
     def __init__(
-        self, target: PrinterTarget | str = "none", *, code_page: str = DEFAULT_CODE_PAGE, profile: str = ""
+        self,
+        target: PrinterTarget | str = "none",
+        *,
+        code_page: str = DEFAULT_CODE_PAGE,
+        profile: str = "",
+        copies_file: Path | None = None,
     ) -> None:
         self.target = parse_printer(target) if isinstance(target, str) else target
         self.code_page = check_code_page(code_page)
         self.profile = profile
-        self._copies: dict[str, int] = {}
+        #: Where the copies printed are counted, so a reprint after a restart is still a DUPLICATE.
+        self.copies_file = copies_file
+        self._copies: dict[str, int] = _load_copies(copies_file)
 
     @classmethod
-    def from_settings(cls, settings: Any) -> Printer:
+    def from_settings(cls, settings: Any, *, copies_file: Path | None = None) -> Printer:
         return cls(
             getattr(settings, "printer", "none"),
             code_page=getattr(settings, "printer_codepage", DEFAULT_CODE_PAGE),
             profile=getattr(settings, "printer_profile", ""),
+            copies_file=copies_file,
         )
 
     @property
@@ -71,11 +82,30 @@ class Printer:
         return self._copies.get(key, 0)
 
     def printed(self, key: str) -> None:
-        """A job for ``key`` reached the printer whole."""
+        """A job for ``key`` reached the printer whole (blocking: it is kept on disk)."""
         self._copies[key] = self._copies.get(key, 0) + 1
+        if self.copies_file is not None:
+            self.copies_file.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.copies_file.with_suffix(".tmp")
+            partial.write_text(json.dumps(self._copies), encoding="utf-8")
+            os.replace(partial, self.copies_file)
 
     def __repr__(self) -> str:
         return f"Printer({str(self.target)!r}, code_page={self.code_page!r})"
+
+
+def _load_copies(path: Path | None) -> dict[str, int]:
+    """The copies printed so far (an unreadable file counts as none: the worst is an original
+    marked as such twice, never a lost print)."""
+    if path is None or not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): int(v) for k, v in data.items() if isinstance(v, int)}
 
 
 def print_text(lines: Iterable[str] | str, printer: Printer | None = None) -> None:
