@@ -17,9 +17,10 @@ from pos_tui.sandbox.demo import JANE
 
 from .test_terminal import Tmux
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"
-)
+pytestmark = [
+    pytest.mark.terminal,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"),
+]
 
 ESCAPES = ["C-c", "C-q", "C-z", "C-\\", "C-d", "C-p", "C-w", "Escape", "Tab"]
 ESCAPES += [f"F{n}" for n in range(1, 13)] + [f"M-{c}" for c in "abcdefghijklmnopqrstuvwxyz"]

@@ -235,7 +235,12 @@ async def test_dashboard_shows_every_part(tmp_path):
         await until(pilot, lambda: isinstance(app.screen, ManagerScreen))
         await pilot.press("d")
         await until(
-            pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen.query(".dash-spark")
+            pilot,
+            lambda: (
+                isinstance(app.screen, DashboardScreen)
+                and app.screen.query(".dash-spark")
+                and "Most active customers" in str(app.screen.query_one("#dash-lists", Static).render())
+            ),
         )
         screen = app.screen
         totals = str(screen.query_one("#dash-totals", Static).render())

@@ -27,6 +27,7 @@ from .test_terminal import Tmux
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.terminal,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"),
 ]
 KILLS = 20

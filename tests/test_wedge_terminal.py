@@ -5,6 +5,7 @@ a person's key shows at once, and a secret field is never read as a scan nor log
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -14,6 +15,11 @@ import pytest
 
 from .conftest import ROOT
 from .test_terminal import Tmux, scanned, till  # noqa: F401, F811  (till is a fixture)
+
+pytestmark = [
+    pytest.mark.terminal,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"),
+]
 
 
 def key(tmux: Tmux, character: str) -> None:

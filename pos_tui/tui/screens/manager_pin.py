@@ -43,6 +43,8 @@ class ManagerPinScreen(ModalScreen[str | None]):
     """Asks for the PIN; dismisses with the approver's name, or None (Escape)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    # Focused by Textual once the screen is composed: a Mount can come before the nested Input.
+    AUTO_FOCUS = "#pin"
 
     def __init__(self, gate: PinGate, reason: str, *, training_pin: str = "") -> None:
         super().__init__()
@@ -58,17 +60,12 @@ class ManagerPinScreen(ModalScreen[str | None]):
             yield Static("Manager PIN", classes="title")
             yield Static(self.reason, id="pin-reason")
             yield Input(password=True, id="pin", placeholder="PIN", max_length=12)
-            yield Static("", id="pin-error", classes="error")
+            left = self.gate.locked_for()
+            yield Static(str(Locked(left)) if left else "", id="pin-error", classes="error")
             if self.training_pin:
                 yield Static(f"Training: the manager PIN is {self.training_pin}", classes="hint")
             yield Static("Enter: approve — Escape: cancel", classes="hint")
         yield Footer()
-
-    def on_mount(self) -> None:
-        left = self.gate.locked_for()
-        if left:
-            self._show(str(Locked(left)))
-        self.query_one("#pin", Input).focus()
 
     def _show(self, text: str) -> None:
         self.query_one("#pin-error", Static).update(text)
