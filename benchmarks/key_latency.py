@@ -38,7 +38,8 @@ BASELINE = textwrap.dedent(
 
 
 def tmux(socket: Path, *args: str) -> str:
-    return subprocess.run(["tmux", "-S", str(socket), *args], capture_output=True, text=True, timeout=30).stdout
+    done = subprocess.run(["tmux", "-S", str(socket), *args], capture_output=True, text=True, timeout=30)
+    return done.stdout
 
 
 def measure(command: str, work: Path, keys: int, marker: str) -> list[float]:
@@ -90,11 +91,11 @@ def main() -> None:
         work = Path(folder)
         (work / "baseline.py").write_text(BASELINE)
         env = f"env TERM=xterm-256color PATH={os.environ['PATH']}"
-        till = (
-            f"{env} POS_TUI_DATA_DIR={work}/data POS_TUI_CONFIG={work}/c.toml {sys.executable} -m pos_tui demo"
-        )
+        data = f"POS_TUI_DATA_DIR={work}/data POS_TUI_CONFIG={work}/c.toml"
+        till = f"{env} {data} {sys.executable} -m pos_tui demo"
+        baseline = f"{env} {sys.executable} {work}/baseline.py"
         results = {
-            "minimal Textual app": measure(f"{env} {sys.executable} {work}/baseline.py", work, args.keys, "base"),
+            "minimal Textual app": measure(baseline, work, args.keys, "base"),
             "pos-tui demo": measure(till, work, args.keys, "till"),
         }
     base = statistics.median(results["minimal Textual app"])
