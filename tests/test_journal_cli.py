@@ -260,3 +260,62 @@ def test_a_hostile_answer_after_the_request_left_exits_3_not_70(tmp_path):
         assert len(entries(tmp_path, port)) == 1  # the second was never journalled nor sent
     finally:
         server.shutdown()
+
+
+def test_two_processes_flushing_one_offline_queue_send_each_earn_once(tmp_path):
+    """Issue 9, item 3 with real processes: earns queued offline by ``pos-tui call``, then three
+    ``pos-tui journal replay`` processes on the same data dir at once. Each earn lands once, in
+    order."""
+    import sqlite3
+
+    port = free_port()  # nothing listens yet
+    for n in range(1, 7):
+        done = pos(
+            tmp_path,
+            port,
+            "call",
+            "--kind",
+            "giftcard",
+            "record_activity",
+            f"code={JANE['code']}",
+            f"campaign_id={GIFT}",
+            f"amount={n}",
+        )
+        assert done.returncode == 4, done.stderr
+    with sandbox_server(tmp_path, port):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("POS_TUI_")}
+        env.update(
+            POS_TUI_DATA_DIR=str(tmp_path / "till"),
+            POS_TUI_CONFIG=str(tmp_path / "c.toml"),
+            POS_TUI_API_URL=f"http://127.0.0.1:{port}/api.php",
+            POS_TUI_USER_ID=ACCOUNT["user_id"],
+            POS_TUI_ACCOUNT_ID=ACCOUNT["id"],
+            POS_TUI_API_KEY=ACCOUNT["secret"],
+        )
+        replays = [
+            subprocess.Popen(
+                [sys.executable, "-m", "pos_tui", "journal", "replay"],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(3)
+        ]
+        for child in replays:
+            child.communicate(timeout=120)
+        for _ in range(5):  # a process that lost the head of the queue leaves the rest to the winner
+            if pos(tmp_path, port, "journal", "replay").returncode == 0:
+                break
+    states = [e["state"] for e in entries(tmp_path, port)]
+    assert states == ["confirmed"] * 6
+    with sqlite3.connect(tmp_path / "s.db") as conn:
+        rows = conn.execute(
+            "SELECT id, description FROM transactions WHERE deleted = 0 ORDER BY id"
+        ).fetchall()
+    import re
+
+    refs = [m for _, text in rows for m in re.findall(r"\[pos:(\w+)\]", text)]
+    assert len(refs) == len(set(refs)) == 6, refs  # each queued earn once
+    assert refs == [e["ref"] for e in entries(tmp_path, port)]  # in the order they were made
