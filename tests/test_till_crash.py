@@ -63,6 +63,10 @@ def test_kill_minus_nine_of_the_till_mid_write(tmp_path):
             pid = int(tmux.run("display", "-p", "-t", "t", "#{pane_pid}").strip())
             try:
                 tmux.wait_for("Scan the customer's card", timeout=60)
+                deadline = time.monotonic() + 30
+                while "Starting" in tmux.screen() and time.monotonic() < deadline:
+                    time.sleep(0.1)  # the services load in a thread (imports hold the GIL)
+                time.sleep(0.5)  # and the journal's replay at start: the reader comes after
                 tmux.type_raw("1212121212\r")
                 tmux.wait_for("John Doe", timeout=20)
                 tmux.type_raw("+")
