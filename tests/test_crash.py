@@ -18,26 +18,17 @@ from pos_tui.sandbox.demo import GIFT, JANE
 
 from .conftest import ROOT
 from .sandbox_helpers import free_port
-from .test_journal_cli import pos, sandbox_server
+from .test_journal_cli import pos, sandbox_server, till_env
 
 KILLS = 30
 
 
 def test_kill_minus_nine_at_random_points(tmp_path):
-    import os
 
     port = free_port()
     rng = random.Random(20261122)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POS_TUI_")}
-    env.update(
-        POS_TUI_DATA_DIR=str(tmp_path / "till"),
-        POS_TUI_CONFIG=str(tmp_path / "c.toml"),
-        POS_TUI_API_URL=f"http://127.0.0.1:{port}/api.php",
-        POS_TUI_USER_ID="john1970",
-        POS_TUI_ACCOUNT_ID="greatwidgets",
-        POS_TUI_API_KEY="1959caadac9b13dcb3",
-        POS_TUI_RESEND_AFTER="2",  # a kill before the request left is resent after 2 s, not 300
-    )
+    # A kill before the request left is resent after 2 s, not 300.
+    env = {**till_env(tmp_path, port), "POS_TUI_RESEND_AFTER": "2"}
     killed = finished = 0
     # Answers come 0.3 s after the commit, so kills land before, during and after a request.
     with sandbox_server(tmp_path, port, "record_activity:delay=0.3"):

@@ -24,7 +24,8 @@ def sandbox_server(tmp_path: Path, port: int, faults: str = "") -> Iterator[str]
         yield url
 
 
-def pos(tmp_path: Path, port: int, *args: str) -> subprocess.CompletedProcess:
+def till_env(tmp_path: Path, port: int) -> dict[str, str]:
+    """A till's environment: its data dir under ``tmp_path``, the demo account, a loopback sandbox."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("POS_TUI_")}
     env.update(
         POS_TUI_DATA_DIR=str(tmp_path / "till"),
@@ -35,11 +36,15 @@ def pos(tmp_path: Path, port: int, *args: str) -> subprocess.CompletedProcess:
         POS_TUI_API_KEY=ACCOUNT["secret"],
         POS_TUI_READ_TIMEOUT="3",
     )
+    return env
+
+
+def pos(tmp_path: Path, port: int, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "pos_tui", *args],
         capture_output=True,
         text=True,
-        env=env,
+        env=till_env(tmp_path, port),
         cwd=ROOT,
         timeout=120,
     )
@@ -283,15 +288,7 @@ def test_two_processes_flushing_one_offline_queue_send_each_earn_once(tmp_path):
         )
         assert done.returncode == 4, done.stderr
     with sandbox_server(tmp_path, port):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("POS_TUI_")}
-        env.update(
-            POS_TUI_DATA_DIR=str(tmp_path / "till"),
-            POS_TUI_CONFIG=str(tmp_path / "c.toml"),
-            POS_TUI_API_URL=f"http://127.0.0.1:{port}/api.php",
-            POS_TUI_USER_ID=ACCOUNT["user_id"],
-            POS_TUI_ACCOUNT_ID=ACCOUNT["id"],
-            POS_TUI_API_KEY=ACCOUNT["secret"],
-        )
+        env = till_env(tmp_path, port)
         replays = [
             subprocess.Popen(
                 [sys.executable, "-m", "pos_tui", "journal", "replay"],
