@@ -148,3 +148,36 @@ def test_a_persons_key_is_released_once_nothing_fast_followed_it():
     assert released == []
     released, _ = buffer.feed(Held("3", "3", 0.30))  # the next key shows a slow gap: 2 is typing
     assert [h.key for h in released] == ["2"]
+
+
+def test_the_keys_of_one_read_share_the_read_time(monkeypatch):
+    """The input thread may be paused between the keys of one read (a busy event loop holds the
+    interpreter); each key's own creation time then drifts, and a reader's burst looks like a
+    person's first key plus a scan. Every key of one read carries the read's time."""
+    from textual import _time, events
+
+    from pos_tui.tui import readtime
+
+    ticks = iter(range(1000))
+    clock = lambda: next(ticks) * 0.1  # noqa: E731  - every call 100 ms later: a starved thread
+    monkeypatch.setattr(_time, "get_time", clock)
+    monkeypatch.setattr(readtime, "get_time", clock)
+    parser = readtime.ReadTimeParser()
+    first = [e for e in parser.feed("80000001\r") if isinstance(e, events.Key)]
+    second = [e for e in parser.feed("42") if isinstance(e, events.Key)]
+    assert [e.character for e in first] == list("80000001\r")
+    assert len({e.time for e in first}) == 1
+    assert len({e.time for e in second}) == 1 and second[0].time > first[0].time
+    wedge = WedgeBuffer()
+    scans = [wedge.feed(Held(e.key, e.character, e.time))[1] for e in first]
+    assert scans[-1] == "80000001"
+
+
+def test_the_drivers_parse_with_read_times():
+    from textual.drivers import linux_driver
+
+    from pos_tui.tui import readtime
+
+    readtime.install()
+    readtime.install()
+    assert linux_driver.XTermParser is readtime.ReadTimeParser

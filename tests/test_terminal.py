@@ -189,3 +189,33 @@ def test_the_live_till_against_a_sandbox_server_on_loopback(tmp_path):
     finally:
         subprocess.run(["tmux", "-S", str(socket_path), "kill-server"], capture_output=True, timeout=30)
         stack.close()
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.8, 1.5])
+def test_a_scan_while_the_till_starts_is_read_whole(tmp_path, delay):
+    """A reader's burst written while the till is still importing and mounting: the input thread
+    turns one read into keys while the busy start-up holds the interpreter, so the keys' own
+    creation times drift apart. They are one read; the till sees one scan, never a person's first
+    key and a scan of the rest."""
+    socket = tmp_path / "tmux.sock"
+    env = {
+        "POS_TUI_DATA_DIR": str(tmp_path / "data"),
+        "POS_TUI_CONFIG": str(tmp_path / "config.toml"),
+        "POS_TUI_LOG_LEVEL": "DEBUG",
+        "TERM": "xterm-256color",
+        "PATH": os.environ.get("PATH", ""),
+    }
+    command = " ".join(f"{k}={v}" for k, v in env.items()) + f" {sys.executable} -m pos_tui demo"
+    subprocess.run(
+        ["tmux", "-S", str(socket), "new-session", "-d", "-s", "till", "-x", "80", "-y", "24", command],
+        check=True,
+        timeout=30,
+    )
+    tmux = Tmux("till", socket)
+    try:
+        time.sleep(delay)
+        tmux.type_raw("1212121212\r")
+        tmux.wait_for("John Doe", timeout=60)
+        assert scanned(tmp_path / "data" / "logs" / "pos-tui.log") == [("10", "1212")]
+    finally:
+        subprocess.run(["tmux", "-S", str(socket), "kill-server"], capture_output=True, timeout=30)

@@ -477,3 +477,31 @@ async def test_offline_earn_prints_a_pending_receipt_and_is_sent_later(tmp_path)
         await until(pilot, lambda: app.pending == 0, timeout=15)
         assert (await balance(app, SHOPPER)).balance == 22
         assert screen is not None
+
+
+async def test_a_scan_whose_keys_reach_a_lagging_loop_in_pieces_stays_whole(tmp_path, monkeypatch):
+    """The input thread read the whole burst at once (one time on every key), but a busy loop gets
+    its keys in pieces, 300 ms apart. The clock then says "no key followed": only the parser's count
+    of keys read shows that more are queued. The scan stays whole and nothing is typed."""
+    from textual import events
+
+    from pos_tui.tui import readtime
+
+    from .till_helpers import _character_to_key
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        card = JOHN["card_number"]
+        monkeypatch.setattr(readtime, "keys_read", lambda: app._keys_seen + 5)  # the read is ahead
+        read_at = get_time() - 0.3  # read a while ago: the loop is that far behind
+        keys = [events.Key(_character_to_key(c), c) for c in card] + [events.Key("enter", None)]
+        for key in keys:
+            key.time = read_at
+        for key in keys[:4]:
+            app.post_message(key)
+        await pilot.pause(0.3)
+        for key in keys[4:]:
+            app.post_message(key)
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        assert app.screen.info.customer.name == "John Doe"
+        assert app.screen_stack[0].query_one("#card", Input).value == ""
