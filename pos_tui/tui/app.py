@@ -222,7 +222,7 @@ class PosApp(App[None]):
         if not isinstance(event, events.Key):
             await super().on_event(event)
             return
-        if self._secret_focused():  # never read as a scan, never logged
+        if self._secret_focused() or self._palette_open():  # never read as a scan
             for held in self.wedge.release_all():
                 await self._deliver(held)
             await super().on_event(event)
@@ -239,6 +239,13 @@ class PosApp(App[None]):
             # The timer only queues a message, so the release is handled after every key already
             # queued: a burst's keys, stamped microseconds apart, are all seen before it.
             self.set_timer(self.wedge.gap + 0.002, lambda: self.post_message(self.ReleaseTyping()))
+
+    def _palette_open(self) -> bool:
+        """The command palette takes typed commands: fast typing there ("theme" then Enter) is
+        never a card (nor is anything logged from it)."""
+        from textual.command import CommandPalette
+
+        return isinstance(self.screen, CommandPalette)
 
     def _secret_focused(self) -> bool:
         from textual.widgets import Input

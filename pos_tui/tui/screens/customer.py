@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
@@ -30,6 +31,7 @@ class CustomerScreen(TillScreen):
         super().__init__()
         self.info = info or m.CustomerInfo()
         self._fresh = True
+        self._narrow: bool | None = None  # the layout the table was last built for
 
     def load(self, info: m.CustomerInfo) -> None:
         """Show another customer. The app keeps one CustomerScreen and reuses it for every scan
@@ -49,10 +51,19 @@ class CustomerScreen(TillScreen):
         yield table
         yield Static("", id="campaign-details", markup=False)  # the whole row, whatever the width
 
+    #: Below this width the Kind column goes (the line under the table names the kind) and the
+    #: details wrap inside their column: nothing is cut at 80×24.
+    NARROW = 100
+
     def on_mount(self) -> None:
-        table = self.query_one("#campaigns", DataTable)
-        table.add_columns("Campaign", "Kind", "Balance", "Details")
         self.show(self.info)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if (event.size.width < self.NARROW) != (self._narrow is True):
+            table = self.query_one("#campaigns", DataTable)
+            row = table.cursor_row
+            self.show(self.info)
+            table.move_cursor(row=row)
 
     def show(self, info: m.CustomerInfo) -> None:
         self.info = info
@@ -62,14 +73,36 @@ class CustomerScreen(TillScreen):
         note = f"  “{c.custom_field}”" if c.custom_field else ""
         self.query_one("#customer-details", Static).update(f"{contact}{note}")
         table = self.query_one("#campaigns", DataTable)
-        table.clear()
-        preferred = 0
-        for index, campaign in enumerate(info.campaigns):
-            details = "; ".join(part for part in (details_text(campaign), rewards_text(campaign)) if part)
-            table.add_row(
-                *literal(campaign.name, kind_title(campaign), balance_text(campaign), details),
-                key=campaign.id,
+        width = self.size.width or self.app.size.width
+        self._narrow = width < self.NARROW
+        table.clear(columns=True)
+        table.add_columns(
+            *(
+                ("Campaign", "Balance", "Details")
+                if self._narrow
+                else ("Campaign", "Kind", "Balance", "Details")
             )
+        )
+        rows = [
+            (
+                campaign.name,
+                kind_title(campaign),
+                balance_text(campaign),
+                "; ".join(part for part in (details_text(campaign), rewards_text(campaign)) if part),
+            )
+            for campaign in info.campaigns
+        ]
+        preferred = 0
+        for index, (campaign, (name, kind, balance, details)) in enumerate(
+            zip(info.campaigns, rows, strict=True)
+        ):
+            if self._narrow:
+                # what the other columns leave (each cell is padded by one on either side)
+                used = max(len(r[0]) for r in rows) + max(len(r[2]) for r in rows) + 6 + 2
+                lines = textwrap.wrap(details, max(16, width - used)) or [""]
+                table.add_row(*literal(name, balance, "\n".join(lines)), key=campaign.id, height=len(lines))
+            else:
+                table.add_row(*literal(name, kind, balance, details), key=campaign.id)
             if campaign.id == self.till.last_campaign_id:
                 preferred = index
         if info.campaigns:

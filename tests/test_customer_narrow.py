@@ -1,0 +1,44 @@
+"""The customer screen at 80×24 shows every campaign's details whole; the palette's typing is no scan."""
+
+from __future__ import annotations
+
+from textual.command import CommandPalette
+from textual.widgets import DataTable
+
+from pos_tui.present import details_text, rewards_text
+from pos_tui.sandbox.demo import JOHN
+from pos_tui.tui.screens.customer import CustomerScreen
+
+from .till_helpers import make_app, scan, until
+
+
+async def test_at_80x24_every_detail_is_on_screen_whole(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, JOHN["card_number"])
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await pilot.pause()
+        table = app.screen.query_one("#campaigns", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # nothing cut off
+        for campaign in app.screen.info.campaigns:
+            whole = "; ".join(p for p in (details_text(campaign), rewards_text(campaign)) if p)
+            shown = table.get_row(campaign.id)[-1].plain
+            assert " ".join(shown.splitlines()) == whole
+        table.move_cursor(row=2)
+        await pilot.resize_terminal(140, 30)  # wide: the Kind column is back, the highlight stays
+        await pilot.pause()
+        assert [c.label.plain for c in table.columns.values()] == ["Campaign", "Kind", "Balance", "Details"]
+        assert table.cursor_row == 2
+
+
+async def test_fast_typing_in_the_command_palette_is_never_a_scan(tmp_path):
+    """Pilot types faster than any person (all keys at one instant, then Enter): in the palette
+    that is a command, not a card "theme"."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await scan(pilot, "theme")
+        await pilot.pause(0.2)
+        assert app.unknown_card == ""
+        assert not app.recent_scans  # no scan was handled at all
