@@ -42,3 +42,38 @@ async def test_fast_typing_in_the_command_palette_is_never_a_scan(tmp_path):
         await pilot.pause(0.2)
         assert app.unknown_card == ""
         assert not app.recent_scans  # no scan was handled at all
+
+
+async def test_keys_typed_while_the_earn_screen_loads_are_kept_in_order(tmp_path):
+    """A cashier types `+12.50⏎` without waiting: the campaigns are still loading (a slow server),
+    so the amount field is not there yet. The keys wait and land in order; nothing is lost."""
+    import asyncio
+
+    from textual.widgets import Input
+
+    from pos_tui.sandbox.demo import WIDGETS
+    from pos_tui.tui.screens.receipt import ReceiptScreen
+
+    app = make_app(tmp_path)
+    real = app.services.api.campaigns_list
+
+    async def slow():
+        await asyncio.sleep(0.6)
+        return await real()
+
+    app.services.api.campaigns_list = slow
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, JOHN["card_number"])
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        app.last_campaign_id = WIDGETS
+        await pilot.press("plus", "1", "2", "full_stop", "5", "0")
+        screen = app.screen
+        await until(
+            pilot, lambda: screen.query("#points-amount") and screen.query_one("#points-amount", Input).value
+        )
+        await pilot.pause(0.1)
+        assert screen.query_one("#points-amount", Input).value == "12.50"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
+        info = await app.services.api.customer_info(card_number=JOHN["card_number"])
+        assert info.campaign(WIDGETS).balance == 1500 + 1250

@@ -27,6 +27,7 @@ from .wording import explain
 
 if TYPE_CHECKING:
     from ..services import Services
+    from .screens.base import KeysWelcome
 
 log = logging.getLogger("pos_tui.till")
 
@@ -58,6 +59,9 @@ class PosApp(App[None]):
         Binding("f9", "manager", "Manager", show=False),  # in the README; the footers stay as they were
     ]
     DUPLICATE_SCAN_SECONDS = 1.0
+    #: Keys that act at once even while a screen sets up (the rest wait in the type-ahead):
+    #: Escape leaves a screen whose set-up waits on a slow server.
+    NEVER_TYPED_AHEAD = frozenset({"escape", "ctrl+q", "ctrl+c", "ctrl+p", "f1"})
 
     #: What the till is waiting for ("" when idle); every screen shows it.
     busy: reactive[str] = reactive("")
@@ -99,6 +103,7 @@ class PosApp(App[None]):
         self.last_campaign_id = ""
         self._last_scan: tuple[str, float] = ("", -1e9)
         self._waiting_scans: list[str] = []
+        self._typeahead: list[tuple[object, Held]] = []  # keys waiting for a screen's set-up
         self._keys_seen = 0  # keys handled, against readtime.keys_read(): are keys still queued?
         if self.training:
             self.sub_title = "TRAINING"
@@ -258,6 +263,10 @@ class PosApp(App[None]):
         what the field held, so the key can be taken back if it was the start of a scan."""
         from textual.widgets import Input
 
+        screen = self.screen
+        if not getattr(screen, "accepts_keys", True) and held.key not in self.NEVER_TYPED_AHEAD:
+            self._typeahead.append((screen, held))  # the screen is setting up: see on_keys_welcome
+            return
         target = self.focused
         if isinstance(target, Input) and held.character:
             before: dict[str, Any] = {}
@@ -268,6 +277,17 @@ class PosApp(App[None]):
             target.call_later(note)
             held.snapshot = (target, before)
         await App.on_event(self, held.event)  # type: ignore[arg-type]
+
+    async def on_keys_welcome(self, message: KeysWelcome) -> None:
+        """Replay, in order, the keys typed while ``message.screen`` was setting up. Keys meant for
+        a screen that is gone are dropped: they were typed for a form that no longer shows."""
+        queued, self._typeahead = self._typeahead, []
+        for screen, held in queued:
+            if screen is message.screen and self.screen is screen:
+                await self._deliver(held)
+            else:
+                log.info("dropped %d key(s) typed while a screen was setting up", len(queued))
+                break
 
     def _take_back(self, held: Held) -> None:
         if not isinstance(held.snapshot, tuple):

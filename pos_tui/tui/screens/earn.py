@@ -110,6 +110,12 @@ class EarnScreen(CampaignForm):
 
     @work(exclusive=True, group="earn-load", exit_on_error=False)
     async def load_campaigns(self) -> None:
+        try:
+            await self._load_campaigns()
+        finally:
+            self.welcome_keys()  # whatever happened, the keys typed meanwhile go on
+
+    async def _load_campaigns(self) -> None:
         self.till.busy = "Loading campaigns…"
         try:
             listed = [c for c in (await self.till.services.api.campaigns_list()).campaigns if c.id]

@@ -25,6 +25,8 @@ class CampaignForm(WriteScreen):
     ]
     #: The campaign objects, in the order of the list (``id``, ``name``, ``type``, ``currency``).
     choices: list[Any]
+    #: Keys typed before the campaign is chosen and its field focused wait (``welcome_keys``).
+    accepts_keys = False
 
     def compose_campaign_row(self, entries: list[tuple[str, str]] | None = None) -> ComposeResult:
         with Horizontal(classes="row"):

@@ -67,9 +67,11 @@ class RedeemScreen(CampaignForm):
         for choice in (self.preferred, self.till.last_campaign_id, ids[0] if len(ids) == 1 else ""):
             if self.highlight(choice):
                 self.show_campaign(self.campaign, focus=True)
-                return
-        self.query_one("#campaign", OptionList).focus()
-        self.show_campaign(None, focus=False)
+                break
+        else:
+            self.query_one("#campaign", OptionList).focus()
+            self.show_campaign(None, focus=False)
+        self.welcome_keys()
 
     @property
     def campaign(self) -> Any:
