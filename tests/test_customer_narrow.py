@@ -77,3 +77,52 @@ async def test_keys_typed_while_the_earn_screen_loads_are_kept_in_order(tmp_path
         await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
         info = await app.services.api.customer_info(card_number=JOHN["card_number"])
         assert info.campaign(WIDGETS).balance == 1500 + 1250
+
+
+async def test_typed_ahead_tab_moves_the_focus_before_the_next_key(tmp_path):
+    """`+12` Tab `7` typed while the campaigns load: 12 is the amount, 7 the promotion id (each
+    replayed key is handled before the next is routed)."""
+    import asyncio
+
+    from textual.widgets import Input
+
+    from pos_tui.sandbox.demo import WIDGETS
+
+    app = make_app(tmp_path)
+    real = app.services.api.campaigns_list
+
+    async def slow():
+        await asyncio.sleep(0.6)
+        return await real()
+
+    app.services.api.campaigns_list = slow
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, JOHN["card_number"])
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        app.last_campaign_id = WIDGETS
+        await pilot.press("plus", "1", "2", "tab", "7")
+        screen = app.screen
+        await until(pilot, lambda: screen.accepts_keys)
+        await pilot.pause(0.1)
+        assert screen.query_one("#points-amount", Input).value == "12"
+        assert screen.query_one("#promo", Input).value == "7"
+
+
+async def test_a_key_that_bubbles_back_to_the_app_passes_the_wedge_once(tmp_path):
+    """An unhandled key bubbles from the focused widget back up to the app. Fed to the wedge a
+    second time it doubled: two quick keys and Enter on a table became the "card" ``xxyy``."""
+    from textual import events
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, JOHN["card_number"])
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await pilot.pause(0.2)
+        scans_before = list(app.recent_scans)
+        for key, character in (("x", "x"), ("y", "y"), ("enter", None)):
+            event = events.Key(key, character)  # a person: each key shown before the next
+            app.post_message(event)
+            await pilot.pause(0.1)
+        await pilot.pause(0.2)
+        assert list(app.recent_scans) == scans_before  # "xy" is too short to be a card: no scan
+        assert app.unknown_card == ""

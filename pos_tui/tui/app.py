@@ -23,11 +23,11 @@ from textual.worker import Worker, WorkerState
 from ..api import errors
 from ..cards import Held, WedgeBuffer, mask_card, parse_card
 from . import readtime
+from .keypump import KeyPump
 from .wording import explain
 
 if TYPE_CHECKING:
     from ..services import Services
-    from .screens.base import KeysWelcome
 
 log = logging.getLogger("pos_tui.till")
 
@@ -59,6 +59,8 @@ class PosApp(App[None]):
         Binding("f9", "manager", "Manager", show=False),  # in the README; the footers stay as they were
     ]
     DUPLICATE_SCAN_SECONDS = 1.0
+    #: How long read keys may stay queued before held keys are released anyway (a lost count).
+    QUEUED_KEYS_PATIENCE = 1.0
     #: Keys that act at once even while a screen sets up (the rest wait in the type-ahead):
     #: Escape leaves a screen whose set-up waits on a slow server.
     NEVER_TYPED_AHEAD = frozenset({"escape", "ctrl+q", "ctrl+c", "ctrl+p", "f1"})
@@ -103,8 +105,8 @@ class PosApp(App[None]):
         self.last_campaign_id = ""
         self._last_scan: tuple[str, float] = ("", -1e9)
         self._waiting_scans: list[str] = []
-        self._typeahead: list[tuple[object, Held]] = []  # keys waiting for a screen's set-up
-        self._keys_seen = 0  # keys handled, against readtime.keys_read(): are keys still queued?
+        self.pump = KeyPump(self, self._pass_on)  # a person's keys, one at a time
+        self.keys_seen = 0  # keys handled, against readtime.keys_read(): are keys still queued?
         if self.training:
             self.sub_title = "TRAINING"
         self._theme_problems: list[str] = []
@@ -169,6 +171,7 @@ class PosApp(App[None]):
         return self._services is not None
 
     def on_mount(self) -> None:
+        self.run_worker(self.pump.run(), name="keys", group="keys", exit_on_error=False)
         if self._services is not None:
             self.refresh_pending()  # shown from start-up, before the replay has talked to anyone
             self.replay_journal()
@@ -224,15 +227,14 @@ class PosApp(App[None]):
         """Every key passes the wedge first, so a reader's burst is a scan wherever the focus is.
         A person's key is held only until ``scan_gap`` shows no reader-fast key followed it; keys
         of a burst shown before a stall are taken back from the field when the scan completes."""
-        if not isinstance(event, events.Key):
+        if not isinstance(event, events.Key) or event.is_forwarded:  # a key bubbling back: seen
             await super().on_event(event)
             return
         if self._secret_focused() or self._palette_open():  # never read as a scan
-            for held in self.wedge.release_all():
-                await self._deliver(held)
-            await super().on_event(event)
+            for held in [*self.wedge.release_all(), Held(event.key, event.character, event.time, event)]:
+                await self._deliver(held)  # in order, behind the keys already on their way
             return
-        self._keys_seen += 1
+        self.keys_seen += 1
         released, scan = self.wedge.feed(Held(event.key, event.character, event.time, event))
         for held in released:
             await self._deliver(held)
@@ -259,14 +261,18 @@ class PosApp(App[None]):
         return isinstance(focused, Input) and focused.password
 
     async def _deliver(self, held: Held) -> None:
+        """Pass a person's key on, through the pump (one at a time, waiting for a screen that sets
+        up); Escape, Ctrl+Q, Ctrl+P and F1 act at once while the pump waits."""
+        if self.pump.waiting and held.key in self.NEVER_TYPED_AHEAD:
+            await self._pass_on(held)
+        else:
+            self.pump.put(held)
+
+    async def _pass_on(self, held: Held) -> None:
         """Pass a key on; first note (in the field's own queue, so after the keys before it)
         what the field held, so the key can be taken back if it was the start of a scan."""
         from textual.widgets import Input
 
-        screen = self.screen
-        if not getattr(screen, "accepts_keys", True) and held.key not in self.NEVER_TYPED_AHEAD:
-            self._typeahead.append((screen, held))  # the screen is setting up: see on_keys_welcome
-            return
         target = self.focused
         if isinstance(target, Input) and held.character:
             before: dict[str, Any] = {}
@@ -278,18 +284,8 @@ class PosApp(App[None]):
             held.snapshot = (target, before)
         await App.on_event(self, held.event)  # type: ignore[arg-type]
 
-    async def on_keys_welcome(self, message: KeysWelcome) -> None:
-        """Replay, in order, the keys typed while ``message.screen`` was setting up. Keys meant for
-        a screen that is gone are dropped: they were typed for a form that no longer shows."""
-        queued, self._typeahead = self._typeahead, []
-        for screen, held in queued:
-            if screen is message.screen and self.screen is screen:
-                await self._deliver(held)
-            else:
-                log.info("dropped %d key(s) typed while a screen was setting up", len(queued))
-                break
-
     def _take_back(self, held: Held) -> None:
+        self.pump.take_back(held)
         if not isinstance(held.snapshot, tuple):
             return
         target, before = held.snapshot
@@ -308,9 +304,9 @@ class PosApp(App[None]):
     async def _release_typing(self) -> None:
         now = get_time()
         run = self.wedge.run  # the held keys and those shown since the last pause
-        if run and readtime.keys_read() > self._keys_seen and now - run[-1].time < 1:
+        if run and readtime.keys_read() > self.keys_seen and now - run[-1].time < self.QUEUED_KEYS_PATIENCE:
             # Keys already read are still queued (a busy loop lags behind the reader): they, not
-            # the clock, say whether a fast key followed. Ask again after them (at most 1 s).
+            # the clock, say whether a fast key followed. Ask again after them (within reason).
             self.set_timer(self.wedge.gap, lambda: self.post_message(self.ReleaseTyping()))
             return
         for held in self.wedge.flush(now):

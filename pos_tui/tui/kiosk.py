@@ -65,7 +65,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self._services = None if callable(services) else services
         self.guard = guard or Guard()
         self.wedge = WedgeBuffer(gap=options.scan_gap)
-        self._keys_seen = 0  # keys handled, against readtime.keys_read()
+        self.keys_seen = 0  # keys handled, against readtime.keys_read()
         self.crashed = False
         self.generation = 0  # bumped by every wipe: a lookup that started before it is dropped
         self._recent_keys: list[tuple[str, float]] = []
@@ -137,12 +137,12 @@ class KioskApp(App[None], inherit_bindings=False):
     async def on_event(self, event: events.Event) -> None:
         """Every key: the wedge first (a reader's burst is a scan), then the screen's ``kiosk_key``.
         Keys never reach Textual's bindings, focus or palette."""
-        if not isinstance(event, events.Key):
+        if not isinstance(event, events.Key) or event.is_forwarded:  # a key bubbling back: seen
             await super().on_event(event)
             return
         event.stop()
         self.touch()
-        self._keys_seen += 1
+        self.keys_seen += 1
         released, scan = self.wedge.feed(Held(event.key, event.character, event.time, event))
         for held in released:
             self._typed(held.key, held.character, held.time)
@@ -157,7 +157,7 @@ class KioskApp(App[None], inherit_bindings=False):
     @on(ReleaseTyping)
     def _release_typing(self) -> None:
         now, run = get_time(), self.wedge.run
-        if run and readtime.keys_read() > self._keys_seen and now - run[-1].time < 1:
+        if run and readtime.keys_read() > self.keys_seen and now - run[-1].time < 1:
             # keys already read are still queued: they decide, not the clock (as in the till)
             self.set_timer(self.wedge.gap, lambda: self.post_message(self.ReleaseTyping()))
             return

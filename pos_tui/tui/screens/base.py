@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -27,27 +26,17 @@ def first_problem(exc: ValidationError) -> str:
     return f"{names.get(field, field.capitalize())}: {message}" if field else message
 
 
-class KeysWelcome(Message):
-    """A screen finished setting up: the keys typed meanwhile can be replayed to it."""
-
-    def __init__(self, screen: TillScreen) -> None:
-        super().__init__()
-        self.screen = screen
-
-
 class TillScreen(Screen[Any]):
     TITLE = ""
     #: Set by screens whose set-up waits for nested widgets (see ``after_composed``).
     composed = False
     #: False while the screen sets up (its fields not there or not focused yet): the keys a person
-    #: types meanwhile wait in the app's type-ahead, and ``welcome_keys`` replays them in order.
+    #: types meanwhile wait in the app's key pump, and go on, in order, once ``welcome_keys``.
     accepts_keys = True
 
     def welcome_keys(self) -> None:
         """Set-up is done: the keys typed while it ran go to the focused field now."""
-        if not self.accepts_keys:
-            self.accepts_keys = True
-            self.post_message(KeysWelcome(self))
+        self.accepts_keys = True
 
     @property
     def till(self) -> PosApp:
