@@ -126,3 +126,28 @@ async def test_a_key_that_bubbles_back_to_the_app_passes_the_wedge_once(tmp_path
         await pilot.pause(0.2)
         assert list(app.recent_scans) == scans_before  # "xy" is too short to be a card: no scan
         assert app.unknown_card == ""
+
+
+async def test_keys_queued_behind_a_tab_go_where_the_tab_moved_the_focus(tmp_path):
+    """The app fell behind: Tab, 3, 0, 0 (typed 150 ms apart) wait in its queue together. The
+    3 must go to the field the Tab moves to, not to the rewards list the focus was still on."""
+    from textual import events
+    from textual._time import get_time
+    from textual.widgets import Input
+
+    from pos_tui.tui.screens.redeem import RedeemScreen
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, JOHN["card_number"])
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await pilot.press("minus")
+        await until(pilot, lambda: isinstance(app.screen, RedeemScreen) and app.screen.accepts_keys)
+        await pilot.pause(0.1)
+        assert app.focused is not None and app.focused.id == "rewards"
+        start = get_time() - 1.0
+        for n, (key, character) in enumerate((("tab", None), ("3", "3"), ("0", "0"), ("0", "0"))):
+            event = events.Key(key, character)
+            event.time = start + n * 0.15  # a person's pace, handled late and all at once
+            app.post_message(event)
+        await until(pilot, lambda: app.screen.query_one("#custom-points", Input).value == "300", timeout=5)
