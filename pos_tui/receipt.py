@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from .api.kinds import KIND_TITLES
 from .api.models import receipts as r
 
 WIDTHS = (32, 42, 48)
@@ -19,13 +20,6 @@ _JOURNAL_TAG = re.compile(r"\s*\[pos:[\w-]+\]")
 TRAINING_MARK = "TRAINING — NOT A RECEIPT"
 DUPLICATE_MARK = "DUPLICATE"
 VOID_MARK = "VOID — TRANSACTION REVERSED"
-KIND_TITLES = {
-    "points": "Points",
-    "giftcard": "Gift card",
-    "buyx": "Buy X get one free",
-    "events": "Visits",
-    "earned": "Earn per visit",
-}
 
 
 def amount(value: Decimal | None) -> str:

@@ -10,7 +10,7 @@ never guessed, and nothing is sent twice blindly. Plain Python (no Textual).
 from .reconcile import CLOCK_MARGIN, HISTORY_DEPTH, Reconciler, references, tag
 from .store import OPEN_STATES, AlreadySettled, CardBlocked, Entry, Journal, State
 from .verdict import BLOCKED, Verdict, printable, verdict
-from .writer import RESEND_AFTER, JournaledWriter, Outcome, call_of, with_reference
+from .writer import RESEND_AFTER, JournaledWriter, Outcome, with_reference
 
 __all__ = [
     "BLOCKED",
@@ -27,7 +27,6 @@ __all__ = [
     "Reconciler",
     "State",
     "Verdict",
-    "call_of",
     "printable",
     "references",
     "tag",

@@ -19,8 +19,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter
-
 from ..api import errors
 from ..api import requests as rq
 
@@ -68,13 +66,6 @@ COLUMNS = {
     "resolved_by": "TEXT NOT NULL DEFAULT ''",
     "approver": "TEXT NOT NULL DEFAULT ''",
 }
-# An earn and a redemption of one kind share the discriminator ("giftcard"): the call picks the type.
-_REQUESTS: dict[str, TypeAdapter[Any]] = {
-    "record_activity": TypeAdapter(rq.Earn),
-    "redeem": TypeAdapter(rq.Redemption),
-    "transaction_delete": TypeAdapter(rq.TransactionDelete),
-    "batch_transactions": TypeAdapter(rq.Batch),
-}
 
 
 class CardBlocked(errors.LoyaltyError):
@@ -110,7 +101,7 @@ class Entry:
         return self.card_number or self.code or ("batch" if self.call == "batch_transactions" else "")
 
     def typed_request(self) -> Any:
-        return _REQUESTS[self.call].validate_python(self.request)
+        return rq.request_from_json(self.call, self.request)
 
     def as_json(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in self.__dataclass_fields__}

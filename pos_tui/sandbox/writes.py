@@ -12,7 +12,7 @@ from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..api.wire import parse_decimal
+from ..api.wire import DELIMITERS, parse_decimal
 from . import db, views
 from .db import Refused, money, number
 from .render import PerFormat
@@ -312,8 +312,6 @@ def transaction_delete(
 
 
 # Batches ------------------------------------------------------------------------------------
-
-DELIMITERS = {"pipe": "|", "comma": ",", "tab": "\t"}
 
 
 def batch_transactions(

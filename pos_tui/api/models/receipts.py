@@ -11,8 +11,8 @@ from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import AliasChoices, BeforeValidator, Field, SerializeAsAny, WrapSerializer
 
+from ..kinds import CAMPAIGN_KINDS
 from .common import Amount, Text, WireDate, WireModel, wrapped
-from .customer import CAMPAIGN_KINDS
 
 
 def _empty_none(value: Any) -> Any:

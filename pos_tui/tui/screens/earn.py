@@ -194,7 +194,7 @@ class EarnScreen(CampaignForm):
     def item_chosen(self) -> None:
         self.query_one("#quantity", Input).focus()
 
-    def build(self) -> rq._Earn:
+    def build(self) -> rq.EarnRequest:
         campaign = self.campaign
         if campaign is None:
             raise ValueError("Choose a campaign.")
@@ -261,7 +261,7 @@ class EarnScreen(CampaignForm):
         }
         return typed if any(typed.values()) else {}
 
-    async def _register(self, request: rq._Earn) -> bool:
+    async def _register(self, request: rq.EarnRequest) -> bool:
         """Register the new card's customer (record_customer) before its first purchase."""
         details = self.registration()
         if not details or self.registered:
@@ -296,7 +296,7 @@ class EarnScreen(CampaignForm):
 
     registered = False
 
-    async def _send(self, request: rq._Earn) -> None:
+    async def _send(self, request: rq.EarnRequest) -> None:
         try:
             if not await self._register(request):
                 self.till.write_in_flight = False

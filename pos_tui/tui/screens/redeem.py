@@ -175,8 +175,7 @@ class RedeemScreen(CampaignForm):
                 custom_dollars=chosen.value if chosen.what == "amount" else None,
             )
         if c.type in {"giftcard", "earned"}:
-            model = rq.GiftCardRedeem if c.type == "giftcard" else rq.EarnedRedeem
-            return model(**common, amount=chosen.value)
+            return rq.request_class("redeem", c.type).model_validate({**common, "amount": chosen.value})
         if c.type == "buyx":
             return rq.BuyXRedeem(**common, item=chosen.reward_id)
         return rq.EventsRedeem(**common, reward_id=chosen.reward_id)
