@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from .amounts import amount, money
 from .api import models as m
-from .receipt import amount, money
 
 
 def kind_title(campaign: Any) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..api.kinds import CAMPAIGN_KINDS
 from . import db, views
-from .db import NotFound, Refused, money, number
+from .db import NotFound, Refused, wire_count, wire_money
 from .render import Items
 
 NO_MATCH = "No Customers Match Criteria"
@@ -250,7 +250,7 @@ def customer_balance(
     if not raw.isdigit():
         raise Refused(f"Invalid transactions_number '{raw}'")
     bal = db.balance(conn, acct["id"], cust["code"], [camp["id"]])
-    fmt = number if camp["type"] in {"points", "events", "buyx"} else money
+    fmt = wire_count if camp["type"] in {"points", "events", "buyx"} else wire_money
     rows = conn.execute(
         "SELECT * FROM transactions WHERE account_id = ? AND code = ? AND campaign_id = ? AND deleted = 0 "
         "ORDER BY id DESC LIMIT ?",

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import db, views
-from .db import Refused, money, number
+from .db import Refused, wire_count, wire_money
 from .reads import yes
 from .render import Items
 
@@ -138,12 +138,12 @@ def _customers_balances(
                 earned += amount
             else:
                 redeemed += amount
-        fmt = number if camp is not None and camp["type"] in {"points", "events", "buyx"} else money
+        fmt = wire_count if camp is not None and camp["type"] in {"points", "events", "buyx"} else wire_money
 
         def equivalent(value: Decimal) -> str:
             if camp is not None and camp["type"] == "points":
-                return views.monetary(value, camp) or money(value)
-            return money(value)
+                return views.monetary(value, camp) or wire_money(value)
+            return wire_money(value)
 
         out.append(
             {

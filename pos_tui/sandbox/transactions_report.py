@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import db
-from .db import Refused, money, number
+from .db import Refused, wire_count, wire_money
 from .render import Items
 
 
@@ -66,4 +66,4 @@ def transactions_all(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[s
 
 
 def _amount(value: Decimal) -> str:
-    return number(value) if value == value.to_integral_value() else money(value)
+    return wire_count(value) if value == value.to_integral_value() else wire_money(value)

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..api.wire import DELIMITERS, parse_decimal
 from . import db, views
-from .db import Refused, money, number
+from .db import Refused, wire_count, wire_money
 from .render import PerFormat
 
 
@@ -107,12 +107,12 @@ def record_activity(
             factor = Decimal(promotion["amount"])
             points = points * factor if promotion["operation"] == "x" else points + factor
         points = points.quantize(Decimal(1), rounding=ROUND_HALF_UP)
-        details["purchase"] = money(amount)
+        details["purchase"] = wire_money(amount)
         tid = db.insert_transaction(conn, **base, amount=points, details=details)
         transaction = {
             "id": str(tid),
             "purchase": {
-                "amount": money(amount),
+                "amount": wire_money(amount),
                 "currency": camp["currency"],
                 "glyph": views.glyph(acct, camp),
             },
@@ -123,14 +123,14 @@ def record_activity(
                 "operation": promotion["operation"],
                 "amount": promotion["amount"],
             }
-        transaction["recorded"] = {"points": number(points), "description": note}
+        transaction["recorded"] = {"points": wire_count(points), "description": note}
     elif kind == "giftcard":
         amount = _need(fields, "amount")
         tid = db.insert_transaction(conn, **base, amount=amount, details=details)
         transaction = {
             "id": str(tid),
             "add": {
-                "amount": money(amount),
+                "amount": wire_money(amount),
                 "currency": camp["currency"],
                 "glyph": views.glyph(acct, camp),
                 "description": note,
@@ -155,11 +155,11 @@ def record_activity(
     elif kind == "events":
         paid = _amount(fields, "amount", required=False)
         if paid is not None:
-            details["purchase"] = money(paid)
+            details["purchase"] = wire_money(paid)
         tid = db.insert_transaction(conn, **base, amount=1, details=details)
         event = {"description": note}
         if paid is not None:
-            event["amount"] = money(paid)
+            event["amount"] = wire_money(paid)
         transaction = {"id": str(tid), "event": event}
     else:  # earned: a fixed amount of money per visit
         earn = Decimal(camp["event_amount"] or "0")
@@ -167,7 +167,11 @@ def record_activity(
         transaction = {
             "id": str(tid),
             "event": {"description": note},
-            "earn": {"amount": money(earn), "currency": camp["currency"], "glyph": views.glyph(acct, camp)},
+            "earn": {
+                "amount": wire_money(earn),
+                "currency": camp["currency"],
+                "glyph": views.glyph(acct, camp),
+            },
         }
     transaction.update(views.balances_after(conn, acct, camp, cust["code"]))
     return {"receipt": {**views.receipt_head(acct, camp, cust), "transaction": transaction}}
@@ -204,7 +208,7 @@ def redeem(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], 
         if custom is not None:
             custom = custom.quantize(Decimal(1), rounding=ROUND_CEILING)
             total += custom
-            parts["custom"] = {"points": number(custom)}
+            parts["custom"] = {"points": wire_count(custom)}
         dollars = _amount(fields, "custom_dollars_redeem", required=False)
         if dollars is not None:
             if not camp["reward_ratio"]:
@@ -212,10 +216,10 @@ def redeem(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], 
             points = (dollars * Decimal(camp["reward_ratio"])).quantize(Decimal(1), rounding=ROUND_CEILING)
             total += points
             parts["monetary"] = {
-                "amount": money(dollars),
+                "amount": wire_money(dollars),
                 "currency": camp["currency"],
                 "glyph": views.glyph(acct, camp),
-                "points": number(points),
+                "points": wire_count(points),
             }
         if not parts:
             raise Refused(
@@ -232,7 +236,7 @@ def redeem(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], 
             "id": str(tid),
             # Live JSON sends the deducted amount negative ("-1"); XML as the reference shows it.
             "deduct": {
-                "amount": PerFormat(money(amount), money(-amount)),
+                "amount": PerFormat(wire_money(amount), wire_money(-amount)),
                 "currency": camp["currency"],
                 "glyph": views.glyph(acct, camp),
                 "description": note,
@@ -244,14 +248,14 @@ def redeem(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], 
         ratio = Decimal(item["earn_ratio"])
         if counts.balance < ratio:
             raise Refused(
-                f"Insufficient balance: {number(counts.balance)} of {number(ratio)} {item['name']} needed "
-                "for a free one"
+                f"Insufficient balance: {wire_count(counts.balance)} of {wire_count(ratio)} {item['name']} "
+                "needed for a free one"
             )
         tid = db.insert_transaction(conn, **base, amount=-ratio, item=item["name"])
         transaction = {
             "id": str(tid),
             "description": note,
-            "reward": {"service_product": item["name"], "deduct": number(ratio)},
+            "reward": {"service_product": item["name"], "deduct": wire_count(ratio)},
             "balances": views.buyx_receipt_balances(conn, acct, camp, cust["code"]),
         }
         return {
@@ -282,7 +286,7 @@ def _reward(conn: sqlite3.Connection, camp: sqlite3.Row, key: str) -> sqlite3.Ro
 
 def _enough(have: Decimal, need: Decimal, unit: str, *, as_money: bool = False) -> None:
     if need > have:
-        show = money if as_money else number
+        show = wire_money if as_money else wire_count
         raise Refused(f"Insufficient balance: {show(have)} {unit} available, {show(need)} needed")
 
 

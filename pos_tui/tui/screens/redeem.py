@@ -12,12 +12,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...amounts import AmountError
+from ...amounts import AmountError, amount
 from ...api import errors
 from ...api import models as m
 from ...api import requests as rq
 from ...present import affordable, balance_text
-from ...receipt import amount
 from ...redemption import Redemption, money_choice, points_choice, reward_choice, shortfall
 from ..widgets import Field
 from ..wording import explain
