@@ -108,7 +108,6 @@ class LoyaltyClient:
         output: Literal["xml", "json"] = "xml",
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
-        user_agent: str = "pos-tui",
     ) -> None:
         self.credentials = credentials
         self.url = url
@@ -119,7 +118,7 @@ class LoyaltyClient:
             verify=True,
             follow_redirects=False,
             trust_env=True,
-            headers={"User-Agent": user_agent},
+            headers={"User-Agent": "pos-tui"},
         )
 
     def __repr__(self) -> str:
