@@ -10,25 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .requests import (
-    Batch,
-    BatchRow,
-    BuyXEarn,
-    BuyXRedeem,
-    CustomerRef,
-    EarnedEarn,
-    EarnedRedeem,
-    EarnRequest,
-    EventsEarn,
-    EventsRedeem,
-    GiftCardLoad,
-    GiftCardRedeem,
-    PointsEarn,
-    PointsRedeem,
-    Request,
-    TransactionDelete,
-    request_class,
-)
+from . import requests as rq
 from .wire import DELIMITERS
 
 _COMMON = {"code", "card_number", "campaign_id", "authorization"}
@@ -49,16 +31,16 @@ def _choice(fields: dict[str, str]) -> str:
 
 
 #: The fields each earn or redemption reads beyond the customer, the campaign and the note, and how.
-_READERS: dict[type[Request], tuple[set[str], _Reader]] = {
-    PointsEarn: (
+_READERS: dict[type[rq.Request], tuple[set[str], _Reader]] = {
+    rq.PointsEarn: (
         {"amount", "promo_id"},
         lambda f: {"amount": f.get("amount") or None, "promo_id": f.get("promo_id") or None},
     ),
-    GiftCardLoad: ({"amount"}, lambda f: {"amount": f.get("amount", "")}),
-    BuyXEarn: ({"service_product", "item_identifier", "buyx_quantity"}, _buyx_earn),
-    EventsEarn: (set(), lambda f: {}),
-    EarnedEarn: (set(), lambda f: {}),
-    PointsRedeem: (
+    rq.GiftCardLoad: ({"amount"}, lambda f: {"amount": f.get("amount", "")}),
+    rq.BuyXEarn: ({"service_product", "item_identifier", "buyx_quantity"}, _buyx_earn),
+    rq.EventsEarn: (set(), lambda f: {}),
+    rq.EarnedEarn: (set(), lambda f: {}),
+    rq.PointsRedeem: (
         {"reward_to_redeem", "custom_points_redeem", "custom_dollars_redeem"},
         lambda f: {
             "reward_id": _choice(f) or None,
@@ -66,35 +48,35 @@ _READERS: dict[type[Request], tuple[set[str], _Reader]] = {
             "custom_dollars": f.get("custom_dollars_redeem") or None,
         },
     ),
-    GiftCardRedeem: ({"reward_to_redeem"}, lambda f: {"amount": _choice(f)}),
-    EarnedRedeem: ({"reward_to_redeem"}, lambda f: {"amount": _choice(f)}),
-    BuyXRedeem: ({"reward_to_redeem"}, lambda f: {"item": _choice(f)}),
-    EventsRedeem: ({"reward_to_redeem"}, lambda f: {"reward_id": _choice(f)}),
+    rq.GiftCardRedeem: ({"reward_to_redeem"}, lambda f: {"amount": _choice(f)}),
+    rq.EarnedRedeem: ({"reward_to_redeem"}, lambda f: {"amount": _choice(f)}),
+    rq.BuyXRedeem: ({"reward_to_redeem"}, lambda f: {"item": _choice(f)}),
+    rq.EventsRedeem: ({"reward_to_redeem"}, lambda f: {"reward_id": _choice(f)}),
 }
 
 
-def request_from_fields(call: str, kind: str | None, fields: dict[str, str]) -> Request:
+def request_from_fields(call: str, kind: str | None, fields: dict[str, str]) -> rq.Request:
     """The typed write that raw API fields describe (a void needs no kind). Raises ValueError
     (pydantic's ValidationError is one) naming the field."""
     if call == "transaction_delete":
-        return TransactionDelete(
+        return rq.TransactionDelete(
             campaign_id=fields.get("campaign_id", ""),
             code=fields.get("code", ""),
             transaction_id=fields.get("transaction_id", ""),
         )
     if kind is None:
         raise ValueError("the campaign's kind is needed")
-    cls = request_class(call, kind)
-    if cls is Batch:
+    cls = rq.request_class(call, kind)
+    if cls is rq.Batch:
         return batch_from_fields(kind, fields)
     allowed, read = _READERS[cls]
-    earn = issubclass(cls, EarnRequest)
+    earn = issubclass(cls, rq.EarnRequest)
     extra = {"send_transaction_email"} if earn else set()
     for name in fields:
         if name not in allowed | _COMMON | extra and not (earn and name.startswith("custom_field_")):
             raise ValueError(f"field {name!r} is not used by {call} for a {kind} campaign")
     common: dict[str, Any] = {
-        "customer": CustomerRef(
+        "customer": rq.CustomerRef(
             code=fields.get("code") or None, card_number=fields.get("card_number") or None
         ),
         "campaign_id": fields.get("campaign_id", ""),
@@ -118,7 +100,7 @@ def batch_campaign_id(fields: dict[str, str]) -> str:
     return dict(zip(headers, line.strip().split(sep), strict=False)).get("campaign_id", "")
 
 
-def batch_from_fields(kind: str, fields: dict[str, str]) -> Batch:
+def batch_from_fields(kind: str, fields: dict[str, str]) -> rq.Batch:
     """The typed batch that raw ``batch_transactions`` fields describe (headers, delimiter, rows)."""
     name = fields.get("delimiter", "").strip().lower()
     if name not in DELIMITERS:
@@ -133,7 +115,7 @@ def batch_from_fields(kind: str, fields: dict[str, str]) -> Batch:
         }
         unknown = (
             set(cells)
-            - set(BatchRow.model_fields)
+            - set(rq.BatchRow.model_fields)
             - {"redeemed", "promo_id"}
             - {h for h in cells if h.startswith("custom_field_")}
         )
@@ -141,7 +123,7 @@ def batch_from_fields(kind: str, fields: dict[str, str]) -> Batch:
             raise ValueError(f"line {number}: column {sorted(unknown)[0]!r} is not a batch column")
         date_text = cells.get("date", "")
         rows.append(
-            BatchRow.model_validate(
+            rq.BatchRow.model_validate(
                 {
                     "campaign_id": cells.get("campaign_id", ""),
                     "code": cells.get("code", ""),
@@ -156,7 +138,7 @@ def batch_from_fields(kind: str, fields: dict[str, str]) -> Batch:
             )
         )
     ratio = fields.get("apply_ratio", "").strip().lower()
-    return Batch.model_validate(
+    return rq.Batch.model_validate(
         {
             "kind": kind,
             "rows": tuple(rows),
