@@ -14,8 +14,9 @@ from typing import Any
 
 from ..api import errors
 from ..api import requests as rq
+from .entry import Entry, State
 from .reconcile import Finding, Reconciler, Undecidable, quarantine_over, tag
-from .store import Entry, Journal, State
+from .store import Journal
 
 log = logging.getLogger("pos_tui.journal")
 
