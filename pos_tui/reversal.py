@@ -6,7 +6,7 @@ import functools
 from decimal import Decimal
 
 from .amounts import amount, magnitude, money
-from .api.kinds import kind_title
+from .api import kinds
 from .api.models import receipts as r
 
 
@@ -14,7 +14,7 @@ def reversal_text(receipt: r.Receipt) -> str:
     """Exactly what a void of this receipt's transaction reverses, in the cashier's words."""
     who = receipt.customer.name or receipt.customer.card_number
     lines = [
-        f"Transaction {receipt.transaction_id} — {receipt.campaign.name} ({kind_title(receipt.kind)})",
+        f"Transaction {receipt.transaction_id} — {receipt.campaign.name} ({kinds.title(receipt.kind)})",
         f"Customer: {who}",
     ]
     effect = reversal(receipt.transaction)

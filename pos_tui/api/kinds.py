@@ -15,6 +15,6 @@ KIND_TITLES: dict[str, str] = {
 }
 
 
-def kind_title(kind: str) -> str:
+def title(kind: str) -> str:
     """A campaign kind in words (an unknown kind as itself)."""
     return KIND_TITLES.get(kind, kind)
