@@ -1,4 +1,5 @@
-"""What a cashier types as an amount: read exactly, or refused with a message. Plain Python.
+"""Amounts for people: what a cashier types, read exactly or refused with a message, and how an
+amount, a count or money reads on a screen or a receipt. Plain Python.
 
 Never silently changed: no dropped minus sign, no exponent, no guessed thousands separator, no
 rounding. ``9.95`` and ``9,95`` are the same; ``1,000`` and ``1.000`` are refused (a thousand or
@@ -78,3 +79,34 @@ def parse_count(text: str, *, unit: str = "quantity") -> int:
 def above_limit(value: Decimal, limit: Decimal | None) -> bool:
     """Whether ``value`` needs a second confirmation (no limit: never)."""
     return limit is not None and limit > 0 and value > limit
+
+
+# How amounts read -----------------------------------------------------------------------------
+
+
+def amount(value: Decimal | None) -> str:
+    """A count or points, grouped: ``4,590``; ``-`` when the API left it empty."""
+    if value is None:
+        return "-"
+    if value == value.to_integral_value():
+        return f"{value.quantize(Decimal(1)):,}"
+    return f"{value:,}"
+
+
+def magnitude(value: Decimal | None) -> Decimal | None:
+    """What a redemption took, whichever sign the service gave it (live JSON sends ``-1``)."""
+    return None if value is None else abs(value)
+
+
+def size(value: Decimal | None) -> str:
+    """A redeemed count or points, without its sign (the receipt writes the minus)."""
+    return amount(magnitude(value))
+
+
+def money(value: Decimal | None, currency: str = "", glyph: str = "") -> str:
+    if value is None:
+        return "-"
+    text = f"{value:,.2f}"
+    if glyph:
+        return f"{'-' if value < 0 else ''}{glyph}{text.lstrip('-')}"
+    return f"{text} {currency}".strip()

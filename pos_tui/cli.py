@@ -17,6 +17,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from .api.kinds import CAMPAIGN_KINDS
+
 log = logging.getLogger("pos_tui.cli")
 _C1 = re.compile("[\x7f-\x9f]")
 
@@ -51,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     decode.add_argument("--call", required=True, help="the API's type, or a report's name")
     decode.add_argument(
         "--kind",
-        choices=["points", "giftcard", "buyx", "events", "earned"],
+        choices=CAMPAIGN_KINDS,
         help="the campaign kind of a receipt (a gift-card spend and an earn-per-event redemption look alike)",
     )
     decode.add_argument("file", nargs="?", default="-", help="the body (default: standard input)")
@@ -59,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     call = commands.add_parser("call", help="perform one call with the configured account")
     call.add_argument("call", help="the API's type, or a report's name")
     call.add_argument("fields", nargs="*", metavar="field=value")
-    call.add_argument("--kind", choices=["points", "giftcard", "buyx", "events", "earned"])
+    call.add_argument("--kind", choices=CAMPAIGN_KINDS)
 
     login = commands.add_parser(
         "login", help="store the account's credentials (secret in the system keyring)"

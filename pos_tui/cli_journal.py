@@ -54,24 +54,11 @@ async def _request(client: Any, name: str, fields: dict[str, str], kind: str | N
     from pydantic import ValidationError
 
     from .api import errors
-    from .api.requests import TransactionDelete, batch_from_fields, request_from_fields
+    from .api.forms import batch_campaign_id, request_from_fields
 
-    if name == "transaction_delete":
-        try:
-            return TransactionDelete(
-                campaign_id=fields.get("campaign_id", ""),
-                code=fields.get("code", ""),
-                transaction_id=fields.get("transaction_id", ""),
-            )
-        except ValidationError as exc:
-            raise CommandError(_invalid(exc), EXIT_USAGE) from None
-    wanted = fields.get("campaign_id", "")
-    if name == "batch_transactions" and kind is None:  # the first row's campaign tells the kind
-        line = next((x for x in fields.get("Visits_Data", "").splitlines() if x.strip()), "")
-        headers = [fields.get(f"visits_header_{n}", "") for n in range(1, 100)]
-        sep = {"pipe": "|", "comma": ",", "tab": "\t"}.get(fields.get("delimiter", ""), "|")
-        wanted = dict(zip(headers, line.strip().split(sep), strict=False)).get("campaign_id", "")
-    if kind is None:
+    if name != "transaction_delete" and kind is None:
+        # The campaign tells the kind (a batch: its first row's campaign).
+        wanted = batch_campaign_id(fields) if name == "batch_transactions" else fields.get("campaign_id", "")
         try:
             campaigns = (await client.campaigns_list()).campaigns
         except errors.LoyaltyError as exc:
@@ -82,8 +69,6 @@ async def _request(client: Any, name: str, fields: dict[str, str], kind: str | N
         if kind is None:
             raise CommandError(f"unknown campaign_id {wanted!r}; give --kind", EXIT_USAGE)
     try:
-        if name == "batch_transactions":
-            return batch_from_fields(kind, fields)
         return request_from_fields(name, kind, fields)
     except ValidationError as exc:
         raise CommandError(_invalid(exc), EXIT_USAGE) from None

@@ -81,9 +81,9 @@ def kiosk_view(info: Any) -> KioskView:
 
 
 def tile(c: Any) -> Tile:
+    from .amounts import amount, money
     from .api import models as m  # the API stack loads behind the first screen, not before it
     from .present import affordable
-    from .receipt import amount, money
 
     ready = tuple(_reward_name(r) for r in getattr(c, "available_rewards", []) if affordable(c, r))
     if isinstance(c, m.PointsCampaign):

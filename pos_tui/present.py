@@ -5,12 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from .amounts import amount, money
+from .api import kinds
 from .api import models as m
-from .receipt import amount, money
 
 
 def kind_title(campaign: Any) -> str:
-    return m.KIND_TITLES.get(getattr(campaign, "type", ""), getattr(campaign, "type", "") or "Other")
+    """The campaign's kind in words ("Other" when it names none)."""
+    return kinds.title(getattr(campaign, "type", "") or "Other")
 
 
 def balance_text(c: Any) -> str:

@@ -5,13 +5,16 @@ Driven by the receipt the API returned, for all ten shapes (five kinds × earn/r
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
+from .amounts import amount, magnitude, money, size
+from .api import requests as rq
+from .api.kinds import KIND_TITLES
 from .api.models import receipts as r
 
 WIDTHS = (32, 42, 48)
@@ -19,41 +22,6 @@ _JOURNAL_TAG = re.compile(r"\s*\[pos:[\w-]+\]")
 TRAINING_MARK = "TRAINING — NOT A RECEIPT"
 DUPLICATE_MARK = "DUPLICATE"
 VOID_MARK = "VOID — TRANSACTION REVERSED"
-KIND_TITLES = {
-    "points": "Points",
-    "giftcard": "Gift card",
-    "buyx": "Buy X get one free",
-    "events": "Visits",
-    "earned": "Earn per visit",
-}
-
-
-def amount(value: Decimal | None) -> str:
-    """A count or points, grouped: ``4,590``; ``-`` when the API left it empty."""
-    if value is None:
-        return "-"
-    if value == value.to_integral_value():
-        return f"{value.quantize(Decimal(1)):,}"
-    return f"{value:,}"
-
-
-def magnitude(value: Decimal | None) -> Decimal | None:
-    """What a redemption took, whichever sign the service gave it (live JSON sends ``-1``)."""
-    return None if value is None else abs(value)
-
-
-def size(value: Decimal | None) -> str:
-    """A redeemed count or points, without its sign (the receipt writes the minus)."""
-    return amount(magnitude(value))
-
-
-def money(value: Decimal | None, currency: str = "", glyph: str = "") -> str:
-    if value is None:
-        return "-"
-    text = f"{value:,.2f}"
-    if glyph:
-        return f"{'-' if value < 0 else ''}{glyph}{text.lstrip('-')}"
-    return f"{text} {currency}".strip()
 
 
 @dataclass(frozen=True)
@@ -230,64 +198,109 @@ def _header(paper: _Paper, receipt: r.Receipt, header: StoreHeader | None) -> No
 
 
 def _body(paper: _Paper, receipt: r.Receipt, *, balances: bool = True) -> None:
-    t = receipt.transaction
-    note = t.description
-    if isinstance(t, r.PointsEarnTransaction):
-        if t.purchase and t.purchase.amount is not None:
-            paper.pair("Purchase", money(t.purchase.amount, t.purchase.currency, t.purchase.glyph))
-        if t.promotion:
-            paper.pair(
-                f"Promotion: {t.promotion.description}",
-                f"{t.promotion.operation}{amount(t.promotion.amount)}",
-            )
-        if t.recorded:
-            paper.pair("Points earned", amount(t.recorded.points))
-            note = t.recorded.description or note
-    elif isinstance(t, r.GiftCardLoadTransaction):
-        if t.add:
-            paper.pair("Loaded", money(t.add.amount, t.add.currency, t.add.glyph))
-            note = t.add.description or note
-    elif isinstance(t, r.BuyXEarnTransaction):
-        if t.purchase:
-            paper.pair("Bought", f"{amount(t.purchase.quantity)} x {t.purchase.item}")
-            note = t.purchase.description or note
-    elif isinstance(t, r.EventsEarnTransaction):
-        paper.pair("Visit", "recorded")
-        if t.event:
-            if t.event.amount is not None:
-                paper.pair("Purchase", money(t.event.amount))
-            note = t.event.description or note
-    elif isinstance(t, r.EarnedEarnTransaction):
-        if t.earn:
-            paper.pair("Earned this visit", money(t.earn.amount, t.earn.currency, t.earn.glyph))
-        if t.event:
-            note = t.event.description or note
-    elif isinstance(t, r.PointsRedeemTransaction):
-        if t.reward:
-            paper.pair(f"Reward: {t.reward.description or t.reward.id}", f"-{size(t.reward.points)} pts")
-        if t.custom:
-            paper.pair("Points redeemed", f"-{size(t.custom.points)} pts")
-        if t.monetary:
-            paper.pair(
-                f"Redeemed {money(magnitude(t.monetary.amount), t.monetary.currency, t.monetary.glyph)}",
-                f"-{size(t.monetary.points)} pts",
-            )
-    elif isinstance(t, r.MoneyRedeemTransaction):
-        if t.deduct and t.deduct.amount is not None:
-            label = "Spent" if receipt.kind == "giftcard" else "Redeemed"
-            paper.pair(label, money(magnitude(t.deduct.amount), t.deduct.currency, t.deduct.glyph))
-            note = t.deduct.description or note
-    elif isinstance(t, r.BuyXRedeemTransaction):
-        if t.reward:
-            paper.pair(f"Free {t.reward.service_product}", f"-{size(t.reward.deduct)} bought")
-    elif isinstance(t, r.EventsRedeemTransaction):
-        if t.reward:
-            paper.pair(f"Reward: {t.reward.description or t.reward.id}", f"-{size(t.reward.amount)} visits")
+    note = _lines(receipt.transaction, paper, receipt.kind)
     note = _JOURNAL_TAG.sub("", note).strip()  # the journal's reference is for reconciliation
     if note:
         paper.text(f"Note: {note}")
     if balances:
         _balances(paper, receipt)
+
+
+# The lines of each shape: one function each (``kind`` tells a gift-card spend from an earned
+# redemption, which share a shape). Each returns the transaction's note.
+
+
+@functools.singledispatch
+def _lines(t: r.Transaction, paper: _Paper, kind: str) -> str:
+    return t.description
+
+
+@_lines.register
+def _(t: r.PointsEarnTransaction, paper: _Paper, kind: str) -> str:
+    if t.purchase and t.purchase.amount is not None:
+        paper.pair("Purchase", money(t.purchase.amount, t.purchase.currency, t.purchase.glyph))
+    if t.promotion:
+        paper.pair(
+            f"Promotion: {t.promotion.description}",
+            f"{t.promotion.operation}{amount(t.promotion.amount)}",
+        )
+    if t.recorded:
+        paper.pair("Points earned", amount(t.recorded.points))
+        return t.recorded.description or t.description
+    return t.description
+
+
+@_lines.register
+def _(t: r.GiftCardLoadTransaction, paper: _Paper, kind: str) -> str:
+    if t.add:
+        paper.pair("Loaded", money(t.add.amount, t.add.currency, t.add.glyph))
+        return t.add.description or t.description
+    return t.description
+
+
+@_lines.register
+def _(t: r.BuyXEarnTransaction, paper: _Paper, kind: str) -> str:
+    if t.purchase:
+        paper.pair("Bought", f"{amount(t.purchase.quantity)} x {t.purchase.item}")
+        return t.purchase.description or t.description
+    return t.description
+
+
+@_lines.register
+def _(t: r.EventsEarnTransaction, paper: _Paper, kind: str) -> str:
+    paper.pair("Visit", "recorded")
+    if t.event:
+        if t.event.amount is not None:
+            paper.pair("Purchase", money(t.event.amount))
+        return t.event.description or t.description
+    return t.description
+
+
+@_lines.register
+def _(t: r.EarnedEarnTransaction, paper: _Paper, kind: str) -> str:
+    if t.earn:
+        paper.pair("Earned this visit", money(t.earn.amount, t.earn.currency, t.earn.glyph))
+    return (t.event and t.event.description) or t.description
+
+
+@_lines.register
+def _(t: r.PointsRedeemTransaction, paper: _Paper, kind: str) -> str:
+    if t.reward:
+        paper.pair(f"Reward: {t.reward.description or t.reward.id}", f"-{size(t.reward.points)} pts")
+    if t.custom:
+        paper.pair("Points redeemed", f"-{size(t.custom.points)} pts")
+    if t.monetary:
+        paper.pair(
+            f"Redeemed {money(magnitude(t.monetary.amount), t.monetary.currency, t.monetary.glyph)}",
+            f"-{size(t.monetary.points)} pts",
+        )
+    return t.description
+
+
+@_lines.register
+def _(t: r.MoneyRedeemTransaction, paper: _Paper, kind: str) -> str:
+    if t.deduct and t.deduct.amount is not None:
+        label = "Spent" if kind == "giftcard" else "Redeemed"
+        paper.pair(label, money(magnitude(t.deduct.amount), t.deduct.currency, t.deduct.glyph))
+        return t.deduct.description or t.description
+    return t.description
+
+
+@_lines.register
+def _(t: r.BuyXRedeemTransaction, paper: _Paper, kind: str) -> str:
+    if t.reward:
+        paper.pair(f"Free {t.reward.service_product}", f"-{size(t.reward.deduct)} bought")
+    return t.description
+
+
+@_lines.register
+def _(t: r.EventsRedeemTransaction, paper: _Paper, kind: str) -> str:
+    if t.reward:
+        paper.pair(f"Reward: {t.reward.description or t.reward.id}", f"-{size(t.reward.amount)} visits")
+    return t.description
+
+
+# Balances after the transaction: by the balance's shape.
 
 
 def _balances(paper: _Paper, receipt: r.Receipt) -> None:
@@ -300,50 +313,76 @@ def _balances(paper: _Paper, receipt: r.Receipt) -> None:
             paper.pair(f"  {item.name}", f"{amount(item.current)} / {amount(item.cumulative)}")
         return
     balance = getattr(t, "balance", None)
-    cumulative = getattr(t, "cumulative_balance", None)
     if balance is None:
         return
     paper.rule()
-    if isinstance(balance, r.PointsBalance):
-        paper.pair("Balance", f"{amount(balance.points)} pts")
-        if balance.monetary is not None:
-            paper.pair("  worth", money(balance.monetary, balance.currency, balance.glyph))
-        if isinstance(cumulative, r.PointsBalance):
-            paper.pair("Lifetime", f"{amount(cumulative.points)} pts")
-    elif isinstance(balance, r.EventsBalance):
-        paper.pair("Visits", amount(balance.events))
-        if isinstance(cumulative, r.EventsBalance):
-            paper.pair("Lifetime visits", amount(cumulative.events))
-    elif isinstance(balance, r.MoneyLine):
-        label = "Remaining balance" if receipt.kind == "giftcard" else "Balance"
-        paper.pair(label, money(balance.amount, balance.currency, balance.glyph))
-        if isinstance(cumulative, r.MoneyLine):
-            paper.pair("Lifetime", money(cumulative.amount, cumulative.currency, cumulative.glyph))
+    _balance(balance, getattr(t, "cumulative_balance", None), paper, receipt.kind)
 
 
-def provisional_receipt(request: object, *, account_name: str = "", campaign_name: str = "") -> r.Receipt:
+@functools.singledispatch
+def _balance(balance: object, cumulative: object, paper: _Paper, kind: str) -> None:
+    """Every balance a receipt can carry has its own function below."""
+
+
+@_balance.register
+def _(balance: r.PointsBalance, cumulative: object, paper: _Paper, kind: str) -> None:
+    paper.pair("Balance", f"{amount(balance.points)} pts")
+    if balance.monetary is not None:
+        paper.pair("  worth", money(balance.monetary, balance.currency, balance.glyph))
+    if isinstance(cumulative, r.PointsBalance):
+        paper.pair("Lifetime", f"{amount(cumulative.points)} pts")
+
+
+@_balance.register
+def _(balance: r.EventsBalance, cumulative: object, paper: _Paper, kind: str) -> None:
+    paper.pair("Visits", amount(balance.events))
+    if isinstance(cumulative, r.EventsBalance):
+        paper.pair("Lifetime visits", amount(cumulative.events))
+
+
+@_balance.register
+def _(balance: r.MoneyLine, cumulative: object, paper: _Paper, kind: str) -> None:
+    label = "Remaining balance" if kind == "giftcard" else "Balance"
+    paper.pair(label, money(balance.amount, balance.currency, balance.glyph))
+    if isinstance(cumulative, r.MoneyLine):
+        paper.pair("Lifetime", money(cumulative.amount, cumulative.currency, cumulative.glyph))
+
+
+def provisional_receipt(
+    request: rq.EarnRequest, *, account_name: str = "", campaign_name: str = ""
+) -> r.Receipt:
     """A receipt for an earn queued offline, from what the cashier entered (no balance: unknown yet)."""
-    kind = getattr(request, "kind", "")
-    customer = getattr(request, "customer", None)
-    transaction: dict[str, object] = {"description": getattr(request, "authorization", "")}
-    amount_ = getattr(request, "amount", None)
-    if kind == "points" and amount_ is not None:
-        transaction["purchase"] = {"amount": str(amount_)}
-    elif kind == "giftcard":
-        transaction["add"] = {"amount": str(amount_)}
-    elif kind == "buyx":
-        item = getattr(request, "service_product", None) or getattr(request, "item_identifier", "") or ""
-        transaction["purchase"] = {"item": item, "quantity": str(getattr(request, "quantity", None) or 1)}
-    elif kind in ("events", "earned"):
-        transaction["event"] = {"description": ""}
+    kind = type(request).model_fields["kind"].default
     return r.RECEIPT_MODELS[("earn", kind)].model_validate(
         {
             "account_name": account_name,
-            "campaign": {"id": getattr(request, "campaign_id", ""), "name": campaign_name, "type": kind},
+            "campaign": {"id": request.campaign_id, "name": campaign_name, "type": kind},
             "customer": {
-                "card_number": getattr(customer, "card_number", "") or "",
-                "code": getattr(customer, "code", "") or "",
+                "card_number": request.customer.card_number or "",
+                "code": request.customer.code or "",
             },
-            "transaction": transaction,
+            "transaction": {"description": request.authorization, **_entered(request)},
         }
     )
+
+
+@functools.singledispatch
+def _entered(request: rq.EarnRequest) -> dict[str, object]:
+    """What the cashier entered, as the transaction's lines of a receipt of the request's kind."""
+    return {"event": {"description": ""}}  # a visit (events, earned)
+
+
+@_entered.register
+def _(request: rq.PointsEarn) -> dict[str, object]:
+    return {} if request.amount is None else {"purchase": {"amount": str(request.amount)}}
+
+
+@_entered.register
+def _(request: rq.GiftCardLoad) -> dict[str, object]:
+    return {"add": {"amount": str(request.amount)}}
+
+
+@_entered.register
+def _(request: rq.BuyXEarn) -> dict[str, object]:
+    item = request.service_product or request.item_identifier or ""
+    return {"purchase": {"item": item, "quantity": str(request.quantity or 1)}}

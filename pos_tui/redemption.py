@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .amounts import AmountError, currency_decimals, parse_amount
+from .amounts import AmountError, amount, currency_decimals, money, parse_amount
 from .api import models as m
 from .present import affordable, balance_text
-from .receipt import amount, money
 
 
 @dataclass(frozen=True)

@@ -28,35 +28,35 @@ class Column:
     numeric: bool = False
 
 
-BALANCES = (
+_WHO = (
     Column("card_number", "Card", 12),
     Column("first_name", "First name", 11),
     Column("last_name", "Last name", 11),
+)
+_CONTACT = (
+    Column("email", "E-mail", 26),
+    Column("phone", "Phone", 10),
+    Column("city", "City", 10),
+)
+BALANCES = (
+    *_WHO,
     Column("balance", "Balance", 10, True),
     Column("balance_equivalent", "Value", 10, True),
     Column("earned", "Earned", 10, True),
     Column("redeemed", "Redeemed", 10, True),
-    Column("email", "E-mail", 26),
-    Column("phone", "Phone", 10),
-    Column("city", "City", 10),
+    *_CONTACT,
     Column("code", "Code", 17),
     Column("record_timestamp", "Since", 19),
 )
 CUSTOMERS = (
-    Column("card_number", "Card", 12),
-    Column("first_name", "First name", 11),
-    Column("last_name", "Last name", 11),
-    Column("email", "E-mail", 26),
-    Column("phone", "Phone", 10),
-    Column("city", "City", 10),
+    *_WHO,
+    *_CONTACT,
     Column("customer_code", "Code", 17),
     Column("customer_username", "Username", 12),
 )
 TRANSACTIONS = (
     Column("record_timestamp", "When", 19),
-    Column("card_number", "Card", 12),
-    Column("first_name", "First name", 11),
-    Column("last_name", "Last name", 11),
+    *_WHO,
     Column("redeemed", "R", 1),
     Column("amount_number", "Amount", 10, True),
     Column("authorization", "Authorization", 30),

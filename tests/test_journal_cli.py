@@ -50,6 +50,11 @@ def pos(tmp_path: Path, port: int, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+def gift(call: str, *fields: str, code: str = JANE["code"], campaign: str = GIFT) -> list[str]:
+    """The arguments of ``pos-tui call`` for a write to a gift-card campaign."""
+    return ["call", "--kind", "giftcard", call, f"code={code}", f"campaign_id={campaign}", *fields]
+
+
 def entries(tmp_path: Path, port: int) -> list[dict]:
     done = pos(tmp_path, port, "journal", "--json")
     return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
@@ -91,29 +96,9 @@ def test_exit_codes_unknown_then_replay(tmp_path):
 
 def test_offline_earn_exits_4_and_is_sent_on_replay(tmp_path):
     port = free_port()  # nothing listens yet: the service cannot be reached
-    earn = pos(
-        tmp_path,
-        port,
-        "call",
-        "--kind",
-        "giftcard",
-        "record_activity",
-        f"code={JANE['code']}",
-        f"campaign_id={GIFT}",
-        "amount=7",
-    )
+    earn = pos(tmp_path, port, *gift("record_activity", "amount=7"))
     assert earn.returncode == 4 and "will be sent by itself" in earn.stderr and ": queued]" in earn.stderr
-    spend = pos(
-        tmp_path,
-        port,
-        "call",
-        "--kind",
-        "giftcard",
-        "redeem",
-        f"code={JANE['code']}",
-        f"campaign_id={GIFT}",
-        "reward_to_redeem=1",
-    )
+    spend = pos(tmp_path, port, *gift("redeem", "reward_to_redeem=1"))
     assert spend.returncode == 5 and "Nothing was recorded" in spend.stderr and ": not_sent]" in spend.stderr
     assert [e["state"] for e in entries(tmp_path, port)] == ["queued", "not_sent"]
     with sandbox_server(tmp_path, port):
@@ -156,15 +141,7 @@ def test_a_batch_through_the_journal(tmp_path):
 
 def test_voids_go_through_the_journal_and_resolve_settles_by_hand_once(tmp_path):
     port = free_port()
-    load = [
-        "call",
-        "--kind",
-        "giftcard",
-        "record_activity",
-        f"code={JANE['code']}",
-        f"campaign_id={GIFT}",
-        "amount=5",
-    ]
+    load = gift("record_activity", "amount=5")
     with sandbox_server(tmp_path, port):
         done = pos(tmp_path, port, *load)
         assert done.returncode == 0, done.stderr
@@ -204,13 +181,7 @@ def test_a_bad_url_is_a_settings_error_and_sends_nothing(tmp_path):
                 sys.executable,
                 "-m",
                 "pos_tui",
-                "call",
-                "--kind",
-                "giftcard",
-                "record_activity",
-                "code=1",
-                "campaign_id=2",
-                "amount=1",
+                *gift("record_activity", "amount=1", code="1", campaign="2"),
             ],
             capture_output=True,
             text=True,
@@ -255,7 +226,7 @@ def test_a_hostile_answer_after_the_request_left_exits_3_not_70(tmp_path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         port = server.server_address[1]
-        load = ["call", "--kind", "giftcard", "record_activity", "code=1", "campaign_id=2", "amount=1"]
+        load = gift("record_activity", "amount=1", code="1", campaign="2")
         done = pos(tmp_path, port, *load)
         assert done.returncode == 3, done.stderr
         assert "Traceback" not in done.stderr and "MAY have been recorded" in done.stderr
@@ -275,17 +246,7 @@ def test_two_processes_flushing_one_offline_queue_send_each_earn_once(tmp_path):
 
     port = free_port()  # nothing listens yet
     for n in range(1, 7):
-        done = pos(
-            tmp_path,
-            port,
-            "call",
-            "--kind",
-            "giftcard",
-            "record_activity",
-            f"code={JANE['code']}",
-            f"campaign_id={GIFT}",
-            f"amount={n}",
-        )
+        done = pos(tmp_path, port, *gift("record_activity", f"amount={n}"))
         assert done.returncode == 4, done.stderr
     with sandbox_server(tmp_path, port):
         env = till_env(tmp_path, port)

@@ -6,8 +6,11 @@ from datetime import datetime
 
 import pytest
 
+from pos_tui.api import requests as rq
 from pos_tui.api.calls import decode
-from pos_tui.receipt import TRAINING_MARK, WIDTHS, render_receipt
+from pos_tui.api.models import RECEIPT_MODELS, receipts
+from pos_tui.receipt import TRAINING_MARK, WIDTHS, provisional_receipt, render_receipt
+from pos_tui.reversal import reversal_text
 
 from .conftest import reference
 
@@ -90,3 +93,58 @@ def test_the_journal_reference_is_not_printed():
     receipt.transaction.add.description = "Birthday gift [pos:0a1b2c3d4e]"
     text = render_receipt(receipt, width=42, when=WHEN)
     assert "Note: Birthday gift" in text and "pos:" not in text
+
+
+REVERSALS = {  # fixture -> the receipt's declared class, and what voiding it does
+    "transactions-1": ("PointsEarnReceipt", "removes the 1,990 points earned"),
+    "transactions-2": ("GiftCardEarnReceipt", "removes the 9.95 USD loaded"),
+    "transactions-3": ("EventsEarnReceipt", "removes the visit"),
+    "transactions-4": ("EarnedEarnReceipt", "removes the 4.50 USD earned"),
+    "transactions-5": ("BuyXEarnReceipt", "removes 2 × Books bought"),
+    "transactions-7": ("PointsRedeemReceipt", "gives back the 2,240 points redeemed"),
+    "transactions-8": ("GiftCardRedeemReceipt", "gives back the 14.95 USD redeemed"),
+    "transactions-9": ("EventsRedeemReceipt", "gives back the 9 visits redeemed"),
+    "transactions-10": ("EarnedRedeemReceipt", "gives back the 14.95 USD redeemed"),
+    "transactions-11": ("BuyXRedeemReceipt", "gives back the free Books (10 purchases)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REVERSALS))
+def test_each_shape_is_a_declared_class_and_says_what_its_void_reverses(name):
+    call, hint, _ = SHAPES[name]
+    receipt = decode(call, reference(name), hint=hint).receipt
+    model, effect = REVERSALS[name]
+    assert type(receipt).__name__ == model and getattr(receipts, model) is type(receipt)
+    assert RECEIPT_MODELS[(receipt.action, receipt.kind)] is type(receipt)
+    text = reversal_text(receipt)
+    assert text.splitlines()[-1] == f"Voiding it {effect}."
+    assert text.splitlines()[0].startswith(f"Transaction {receipt.transaction_id} — ")
+
+
+def test_a_points_redemption_without_lines_still_reads():
+    """A live receipt may name no reward, custom points or amount: the void says 0 points (it raised
+    AttributeError on an int before)."""
+    receipt = receipts.PointsRedeemReceipt.model_validate({"transaction": {"id": "7"}})
+    assert reversal_text(receipt).endswith("Voiding it gives back the 0 points redeemed.")
+    empty = receipts.GiftCardRedeemReceipt.model_validate({"transaction": {"id": "8"}})
+    assert reversal_text(empty).endswith("Voiding it reverses it.")
+
+
+CUSTOMER = rq.CustomerRef(card_number="5555000011112222")
+QUEUED = [  # an earn queued offline -> what its provisional receipt shows
+    (rq.PointsEarn(customer=CUSTOMER, campaign_id="1", amount="9.95"), ["Purchase", "9.95"]),
+    (rq.GiftCardLoad(customer=CUSTOMER, campaign_id="1", amount="20"), ["Loaded", "20.00"]),
+    (rq.BuyXEarn(customer=CUSTOMER, campaign_id="1", item_identifier="SKU-9", quantity=3), ["3 x SKU-9"]),
+    (rq.EventsEarn(customer=CUSTOMER, campaign_id="1", authorization="lunch"), ["Visit", "Note: lunch"]),
+    (rq.EarnedEarn(customer=CUSTOMER, campaign_id="1"), ["Earn per visit"]),
+]
+
+
+@pytest.mark.parametrize(("request_", "shown"), QUEUED, ids=[type(r).__name__ for r, _ in QUEUED])
+def test_a_queued_earn_has_a_provisional_receipt_of_its_kind(request_, shown):
+    receipt = provisional_receipt(request_, campaign_name="")
+    assert (receipt.action, receipt.kind) == ("earn", request_.kind)
+    text = render_receipt(receipt, when=WHEN, pending=True)
+    assert "PENDING" in text and "****2222" in text and "Balance" not in text
+    for line in shown:
+        assert line in text

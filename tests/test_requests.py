@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
 from pos_tui.api import requests as rq
+from pos_tui.api.forms import request_from_fields
+from pos_tui.api.kinds import CAMPAIGN_KINDS
 
 CUSTOMER = rq.CustomerRef(code="1234567890123456")
 
@@ -69,6 +71,45 @@ def test_requests_round_trip_as_json(request_):
     adapter = TypeAdapter(rq.Earn if request_ in WRITES else rq.Redemption)
     again = adapter.validate_json(adapter.dump_json(request_))
     assert again == request_ and again.fields() == request_.fields()
+
+
+@pytest.mark.parametrize("request_", [*WRITES, *REDEMPTIONS], ids=lambda r: type(r).__name__)
+def test_one_table_names_each_request_by_its_call_and_kind(request_):
+    assert request_.call == ("record_activity" if request_ in WRITES else "redeem")
+    assert rq.request_class(request_.call, request_.kind) is type(request_)
+    stored = request_.model_dump(mode="json")
+    assert rq.request_from_json(request_.call, stored) == request_
+
+
+def test_the_table_covers_every_kind_and_refuses_the_unknown():
+    for kind in CAMPAIGN_KINDS:
+        for call in ("record_activity", "redeem", "transaction_delete", "batch_transactions"):
+            assert rq.request_class(call, kind).call == call
+    with pytest.raises(ValueError, match="unknown campaign kind 'stamps'"):
+        rq.request_class("redeem", "stamps")
+    with pytest.raises(ValueError, match="'customer_info' is not a write"):
+        rq.request_class("customer_info", "points")
+    delete = rq.TransactionDelete(campaign_id="1", code="2", transaction_id="3")
+    assert rq.request_from_json("transaction_delete", delete.model_dump(mode="json")) == delete
+    with pytest.raises(ValueError, match="kind"):  # a stored earn without its kind is not guessed
+        rq.request_from_json("record_activity", {"customer": {"code": "2"}, "campaign_id": "1"})
+
+
+@pytest.mark.parametrize("request_", [*WRITES, *REDEMPTIONS], ids=lambda r: type(r).__name__)
+def test_form_fields_read_back_as_the_same_request(request_):
+    """What a request sends is what the command line's ``field=value`` form reads back."""
+    assert request_from_fields(request_.call, request_.kind, request_.fields()) == request_
+
+
+def test_form_fields_a_request_does_not_use_are_refused():
+    with pytest.raises(ValueError, match="field 'promo_id' is not used by record_activity for a giftcard"):
+        request_from_fields("record_activity", "giftcard", {"code": "2", "campaign_id": "1", "promo_id": "9"})
+    with pytest.raises(ValueError, match="custom_field_1"):  # custom fields go with earns only
+        request_from_fields("redeem", "giftcard", {"code": "2", "campaign_id": "1", "custom_field_1": "x"})
+    delete = request_from_fields(
+        "transaction_delete", None, {"code": "2", "campaign_id": "1", "transaction_id": "3"}
+    )
+    assert delete == rq.TransactionDelete(campaign_id="1", code="2", transaction_id="3")
 
 
 def test_batch_of_points_as_the_reference_shows():

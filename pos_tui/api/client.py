@@ -9,7 +9,6 @@ log line, a ``repr`` or an exception.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import time
@@ -18,24 +17,14 @@ from datetime import date
 from typing import Any, Literal, TypeVar
 
 import httpx
-from pydantic import SecretStr
 
 from . import models as m
-from .calls import CallSpec, decode_tree, spec_for
-from .decoding import parse_body
-from .errors import (
-    ApiError,
-    AuthenticationError,
-    BadResponseError,
-    CustomerPasswordRejected,
-    HTTPStatusRefusal,
-    LoyaltyError,
-    NoMatchError,
-    NotSentError,
-    OutcomeUnknownError,
-)
+from .calls import CallSpec, spec_for
+from .credentials import Credentials
+from .errors import ApiError, AuthenticationError, CustomerPasswordRejected, LoyaltyError, NoMatchError
 from .masking import mask_card
 from .requests import Batch, Earn, Redemption, TransactionDelete
+from .transport import exchange
 
 __all__ = ["Credentials", "LoyaltyClient", "PRODUCTION_URL", "mask_card"]
 
@@ -43,58 +32,11 @@ log = logging.getLogger("pos_tui.api")
 _M = TypeVar("_M", bound=m.WireModel)
 
 PRODUCTION_URL = "https://api.clienttoolbox.com/api.php"
-MAX_BODY = 20 * 1024 * 1024
-MAX_REPORT_BODY = 512 * 1024 * 1024  # a whole customers_all of a large account
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=20.0, write=10.0, pool=5.0)
-_AUTH_WORDS = re.compile(
-    r"password|api[ _-]?key|user[ _-]?id|credential|authenticat|not authori[sz]ed|login|"
-    r"access denied|invalid user|account[ _-]?id|permission",
-    re.IGNORECASE,
-)
 # A refusal about the till's own account (not a customer's password).
 _ACCOUNT_WORDS = re.compile(
     r"user[ _-]?id|account[ _-]?id|api[ _-]?key|user_password|access denied|permission", re.IGNORECASE
 )
-
-
-class Credentials:
-    """Who the till is: ``user_id``, ``account_id`` and the secret (password or API key).
-
-    ``secret_kind`` says which field carries the secret (``user_password`` or
-    ``user_api_key``); with ``in_header`` it travels in the ``api_access_key`` header instead.
-    """
-
-    __slots__ = ("user_id", "account_id", "_secret", "secret_kind", "in_header")
-
-    def __init__(
-        self,
-        user_id: str,
-        account_id: str,
-        secret: str | SecretStr,
-        *,
-        secret_kind: Literal["password", "api_key"] = "password",
-        in_header: bool = False,
-    ) -> None:
-        self.user_id = user_id
-        self.account_id = account_id
-        self._secret = secret if isinstance(secret, SecretStr) else SecretStr(secret)
-        self.secret_kind = secret_kind
-        self.in_header = in_header
-
-    @property
-    def secret(self) -> SecretStr:
-        return self._secret
-
-    def __repr__(self) -> str:
-        return (
-            f"Credentials(user_id={self.user_id!r}, account_id={self.account_id!r}, "
-            f"secret='**********', secret_kind={self.secret_kind!r}, in_header={self.in_header})"
-        )
-
-    __str__ = __repr__
-
-    def __reduce__(self) -> Any:  # never pickle the secret by accident
-        raise TypeError("Credentials cannot be pickled")
 
 
 class LoyaltyClient:
@@ -108,7 +50,6 @@ class LoyaltyClient:
         output: Literal["xml", "json"] = "xml",
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
-        user_agent: str = "pos-tui",
     ) -> None:
         self.credentials = credentials
         self.url = url
@@ -119,7 +60,7 @@ class LoyaltyClient:
             verify=True,
             follow_redirects=False,
             trust_env=True,
-            headers={"User-Agent": user_agent},
+            headers={"User-Agent": "pos-tui"},
         )
 
     def __repr__(self) -> str:
@@ -432,7 +373,7 @@ class LoyaltyClient:
         started = time.perf_counter()
         outcome = "error"
         try:
-            result = await self._send(spec, form, headers, hint)
+            result = await exchange(self._http, self.url, spec, form, headers, hint)
             outcome = "success"
             return result
         except LoyaltyError as exc:
@@ -447,85 +388,6 @@ class LoyaltyClient:
                 outcome,
             )
 
-    async def _send(
-        self, spec: CallSpec, form: dict[str, str], headers: dict[str, str], hint: str | None
-    ) -> m.WireModel:
-        write = spec.write
-        limit = MAX_REPORT_BODY if spec.report else MAX_BODY
-        try:
-            async with self._http.stream("POST", self.url, data=form, headers=headers) as response:
-                status = response.status_code
-                body = await _read_bounded(response, limit) if status < 300 else b""
-        except (
-            httpx.ConnectError,
-            httpx.ConnectTimeout,
-            httpx.PoolTimeout,
-            httpx.UnsupportedProtocol,
-        ) as exc:
-            raise NotSentError(f"Could not reach the loyalty server ({_describe(exc)})") from None
-        except httpx.TimeoutException as exc:
-            raise OutcomeUnknownError(
-                f"The loyalty server did not answer in time ({_describe(exc)})", write=write
-            ) from None
-        except (httpx.TransportError, httpx.DecodingError) as exc:
-            raise OutcomeUnknownError(
-                f"The connection to the loyalty server broke ({_describe(exc)})", write=write
-            ) from None
-        except BadResponseError as exc:  # over the size bound
-            if write:
-                raise OutcomeUnknownError(
-                    f"{exc.message}; the transaction may or may not have been recorded", write=True
-                ) from None
-            raise
-        if status >= 500:
-            raise OutcomeUnknownError(f"The loyalty server failed (HTTP {status})", write=write)
-        if 300 <= status < 400:
-            where = response.headers.get("location", "elsewhere")
-            raise HTTPStatusRefusal(
-                f"The API address redirects (HTTP {status} to {where}); correct the API URL", status
-            )
-        if status >= 400:
-            raise HTTPStatusRefusal(f"The loyalty server refused the request (HTTP {status})", status)
-        try:
-            # Decoding can take a while for a large body: never on the event loop.
-            result = await asyncio.to_thread(_decode, spec, body, hint, limit)
-        except BadResponseError as exc:
-            if write:
-                raise OutcomeUnknownError(
-                    f"{exc.message}; the transaction may or may not have been recorded", write=True
-                ) from None
-            raise
-        if isinstance(result, m.ErrorResponse):
-            error_class = (
-                AuthenticationError if any(_AUTH_WORDS.search(msg) for msg in result.messages) else ApiError
-            )
-            raise error_class(result.messages)
-        if isinstance(result, m.NoMatch):
-            raise NoMatchError(result.message or "No customer matches that card or code")
-        return result
-
-
-async def _read_bounded(response: httpx.Response, limit: int) -> bytes:
-    """The body, refused past ``limit`` bytes (a hostile or broken server is never read whole)."""
-    chunks, size = [], 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise BadResponseError(f"The answer is too large (over {limit:,} bytes)")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _decode(spec: CallSpec, body: bytes, hint: str | None, limit: int) -> m.WireModel:
-    """Body → model, in a worker thread. Whatever goes wrong is a ``BadResponseError``."""
-    try:
-        return decode_tree(spec, parse_body(body, max_bytes=limit), hint=hint)
-    except BadResponseError:
-        raise
-    except Exception as exc:  # a body no one foresaw: it is not an answer, and it is logged
-        log.exception("call=%s: the answer could not be decoded", spec.name)
-        raise BadResponseError(f"The answer could not be read ({type(exc).__name__})") from None
-
 
 def _customer(card_number: str | None, code: str | None) -> dict[str, str]:
     if code:
@@ -539,11 +401,3 @@ def _put(fields: dict[str, str], **values: str | None) -> None:
     for key, value in values.items():
         if value is not None and value != "":
             fields[key] = value
-
-
-def _describe(exc: Exception) -> str:
-    """A short reason for a transport failure, without the request's fields."""
-    text = str(exc).strip()
-    if not text:
-        return type(exc).__name__
-    return text.splitlines()[0][:160]

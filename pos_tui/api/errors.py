@@ -75,7 +75,3 @@ class CustomerPasswordRejected(ApiError):
 
 class NoMatchError(LoyaltyError):
     """The API answered ``status="no_match"``: no customer matches the card or code."""
-
-
-class RequestError(LoyaltyError):
-    """The call was not sent because its own parameters are invalid (caught before sending)."""

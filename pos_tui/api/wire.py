@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Literal
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}([., '\u00a0]\d{3})+([.,]\d+)?$")
@@ -89,3 +90,8 @@ def parse_datetime(value: object) -> datetime | None:
     if text in NO_DATES:
         return None
     return datetime.fromisoformat(text)
+
+
+DelimiterName = Literal["pipe", "comma", "tab"]
+#: The delimiters of ``batch_transactions`` by the name the API gives them.
+DELIMITERS: dict[str, str] = {"pipe": "|", "comma": ",", "tab": "\t"}

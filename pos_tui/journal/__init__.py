@@ -1,16 +1,18 @@
 """The write journal: every write is committed to SQLite before the request leaves, its outcome is
 never guessed, and nothing is sent twice blindly. Plain Python (no Textual).
 
+- :mod:`.entry`: one entry and its states.
 - :mod:`.store`: the durable record; every state change is a compare-and-set.
 - :mod:`.writer`: sending (journal, claim, send, settle).
 - :mod:`.reconcile`: settling an unknown outcome by reading the customer's history.
 - :mod:`.verdict`: an entry in the cashier's words and as an exit code.
 """
 
+from .entry import OPEN_STATES, Entry, State
 from .reconcile import CLOCK_MARGIN, HISTORY_DEPTH, Reconciler, references, tag
-from .store import OPEN_STATES, AlreadySettled, CardBlocked, Entry, Journal, State
+from .store import AlreadySettled, CardBlocked, Journal
 from .verdict import BLOCKED, Verdict, printable, verdict
-from .writer import RESEND_AFTER, JournaledWriter, Outcome, call_of, with_reference
+from .writer import RESEND_AFTER, JournaledWriter, Outcome, with_reference
 
 __all__ = [
     "BLOCKED",
@@ -27,7 +29,6 @@ __all__ = [
     "Reconciler",
     "State",
     "Verdict",
-    "call_of",
     "printable",
     "references",
     "tag",

@@ -27,7 +27,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..api import errors
 from ..api import requests as rq
-from .store import Entry, Journal, State
+from .entry import Entry, State
+from .store import Journal
 
 log = logging.getLogger("pos_tui.journal")
 

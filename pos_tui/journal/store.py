@@ -6,7 +6,6 @@ Plain Python, blocking (call it from a thread). Times are stored in UTC.
 
 from __future__ import annotations
 
-import enum
 import json
 import os
 import secrets
@@ -14,34 +13,17 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter
-
 from ..api import errors
-from ..api import requests as rq
+from .entry import OPEN_STATES, Entry, State, entry_from_row
 
 #: What is kept of a server's answer or an error text: a hostile 10 MB body never lands whole.
 MAX_STORED = 64 * 1024
 MAX_ERROR = 500
 
-
-class State(enum.StrEnum):
-    PENDING = "pending"  # journalled; never sent
-    SENT = "sent"  # claimed by a sender: the request is (or was) on its way
-    CONFIRMED = "confirmed"  # the service recorded it (its answer, a read, or a manager)
-    REFUSED = "refused"  # the service said no: nothing was recorded
-    UNKNOWN = "unknown"  # no usable answer and no proof either way: the customer's writes wait
-    QUEUED = "queued"  # an earn that provably never left, waiting for the service (offline)
-    NOT_SENT = "not_sent"  # a redemption, void or batch that never left: nothing was recorded
-    NOT_RECORDED = "not_recorded"  # a manager settled an unknown entry as never recorded
-
-
-OPEN_STATES = (State.PENDING, State.SENT, State.UNKNOWN, State.QUEUED)
-SETTLED_STATES = (State.CONFIRMED, State.REFUSED, State.NOT_SENT, State.NOT_RECORDED)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -68,13 +50,6 @@ COLUMNS = {
     "resolved_by": "TEXT NOT NULL DEFAULT ''",
     "approver": "TEXT NOT NULL DEFAULT ''",
 }
-# An earn and a redemption of one kind share the discriminator ("giftcard"): the call picks the type.
-_REQUESTS: dict[str, TypeAdapter[Any]] = {
-    "record_activity": TypeAdapter(rq.Earn),
-    "redeem": TypeAdapter(rq.Redemption),
-    "transaction_delete": TypeAdapter(rq.TransactionDelete),
-    "batch_transactions": TypeAdapter(rq.Batch),
-}
 
 
 class CardBlocked(errors.LoyaltyError):
@@ -85,56 +60,12 @@ class AlreadySettled(errors.LoyaltyError):
     """``resolve`` on an entry that is not unknown (settled entries are never changed by hand)."""
 
 
-@dataclass(frozen=True)
-class Entry:
-    id: int
-    ref: str
-    created: datetime
-    updated: datetime
-    call: str
-    card_number: str
-    code: str
-    request: dict[str, Any]
-    state: State
-    attempts: int
-    sent_at: datetime | None
-    transaction_id: str
-    response: dict[str, Any] | None
-    error: str
-    resolved_by: str
-    approver: str = ""  # the manager who approved it (a void; an amount over the store's limit)
-
-    @property
-    def card(self) -> str:
-        """Who the entry is for, for display: the card number, else the code (a batch: "batch")."""
-        return self.card_number or self.code or ("batch" if self.call == "batch_transactions" else "")
-
-    def typed_request(self) -> Any:
-        return _REQUESTS[self.call].validate_python(self.request)
-
-    def as_json(self) -> dict[str, Any]:
-        out = {k: getattr(self, k) for k in self.__dataclass_fields__}
-        for key in ("created", "updated", "sent_at"):
-            out[key] = out[key].isoformat(timespec="milliseconds") if out[key] else ""
-        out["state"] = str(self.state)
-        return out
-
-
 def now() -> datetime:
     return datetime.now(UTC)
 
 
 def _stamp(moment: datetime | None = None) -> str:
     return (moment or now()).isoformat(timespec="milliseconds")
-
-
-def _parse(text: str) -> datetime | None:
-    if not text:
-        return None
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:  # journals written before times were kept in UTC: this machine's time
-        moment = moment.astimezone()
-    return moment.astimezone(UTC)
 
 
 def bounded(value: Any, limit: int = MAX_STORED) -> str:
@@ -254,7 +185,7 @@ class Journal:
                 "((card_number != '' AND card_number = ?) OR (code != '' AND code = ?)) ORDER BY id",
                 (State.UNKNOWN, State.SENT, card_number, code),
             ).fetchall()
-        return [_entry(row) for row in rows]
+        return [entry_from_row(row) for row in rows]
 
     # Moving between states: every change is a compare-and-set ----------------------------------
 
@@ -337,7 +268,7 @@ class Journal:
             row = self._conn.execute("SELECT * FROM entries WHERE ref = ?", (ref,)).fetchone()
         if row is None:
             raise KeyError(ref)
-        return _entry(row)
+        return entry_from_row(row)
 
     def find(self, ref: str) -> Entry | None:
         try:
@@ -353,7 +284,7 @@ class Journal:
             params = [str(s) for s in wanted]
         with self._lock:
             rows = self._conn.execute(query + " ORDER BY id", params).fetchall()
-        return [_entry(row) for row in rows]
+        return [entry_from_row(row) for row in rows]
 
     def count(self, states: Iterable[State]) -> int:
         wanted = tuple(states)
@@ -363,34 +294,6 @@ class Journal:
                 [str(s) for s in wanted],
             ).fetchone()
         return int(row[0])
-
-
-def _entry(row: sqlite3.Row) -> Entry:
-    created = _parse(row["created"])
-    updated = _parse(row["updated"])
-    assert created is not None and updated is not None
-    try:
-        response = json.loads(row["response"]) if row["response"] else None
-    except ValueError:
-        response = None
-    return Entry(
-        id=row["id"],
-        ref=row["ref"],
-        created=created,
-        updated=updated,
-        call=row["call"],
-        card_number=row["card_number"],
-        code=row["code"],
-        request=json.loads(row["request"]),
-        state=State(row["state"]),
-        attempts=row["attempts"],
-        sent_at=_parse(row["sent_at"]),
-        transaction_id=row["transaction_id"],
-        response=response if isinstance(response, dict) else None,
-        error=row["error"],
-        resolved_by=row["resolved_by"],
-        approver=row["approver"],
-    )
 
 
 def who_am_i() -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from .store import Entry, State
+from .entry import Entry, State
 
 EXIT_OK, EXIT_REFUSED, EXIT_UNKNOWN, EXIT_QUEUED, EXIT_UNREACHABLE = 0, 1, 3, 4, 5
 Severity = Literal["information", "warning", "error"]

@@ -7,21 +7,22 @@ Plain Python (no Textual).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 from ..api import errors
 from ..api import requests as rq
+from .entry import Entry, State
 from .reconcile import Finding, Reconciler, Undecidable, quarantine_over, tag
-from .store import Entry, Journal, State
+from .store import Journal
 
 log = logging.getLogger("pos_tui.journal")
 
 #: Seconds from a send before a write that reads as absent may be sent again (see README).
 RESEND_AFTER = 300.0
 ROUND_SENDS = 3  # sends of one entry in one go (one write, or one replay), at most
-_REDEMPTIONS = (rq.PointsRedeem, rq.GiftCardRedeem, rq.BuyXRedeem, rq.EventsRedeem, rq.EarnedRedeem)
 
 
 @dataclass
@@ -30,29 +31,34 @@ class Outcome:
     receipt: Any = None
 
 
-def call_of(request: Any) -> str:
-    if isinstance(request, rq.TransactionDelete):
-        return "transaction_delete"
-    if isinstance(request, rq.Batch):
-        return "batch_transactions"
-    return "redeem" if isinstance(request, _REDEMPTIONS) else "record_activity"
-
-
-def with_reference(request: Any, ref: str) -> Any:
+@functools.singledispatch
+def with_reference(request: rq.Request, ref: str) -> rq.Request:
     """The request with the journal reference appended to its ``authorization`` text (a batch:
     each row's, as ``<ref>-<row>``). A void carries none: it has no free text."""
-    if isinstance(request, rq.TransactionDelete):
-        return request
-    if isinstance(request, rq.Batch):
-        rows = tuple(
-            row.model_copy(
-                update={"authorization": f"{row.authorization.strip()} {tag(f'{ref}-{n}')}".strip()}
-            )
-            for n, row in enumerate(request.rows, start=1)
-        )
-        return request.model_copy(update={"rows": rows})
-    note = request.authorization.strip()
-    return request.model_copy(update={"authorization": f"{note} {tag(ref)}".strip()})
+    raise TypeError(f"no journal reference for {type(request).__name__}")
+
+
+@with_reference.register
+def _(request: rq.CampaignWrite, ref: str) -> rq.Request:
+    return request.model_copy(update={"authorization": _noted(request.authorization, ref)})
+
+
+@with_reference.register
+def _(request: rq.Batch, ref: str) -> rq.Request:
+    rows = tuple(
+        row.model_copy(update={"authorization": _noted(row.authorization, f"{ref}-{n}")})
+        for n, row in enumerate(request.rows, start=1)
+    )
+    return request.model_copy(update={"rows": rows})
+
+
+@with_reference.register
+def _(request: rq.TransactionDelete, ref: str) -> rq.Request:
+    return request
+
+
+def _noted(note: str, ref: str) -> str:
+    return f"{note.strip()} {tag(ref)}".strip()
 
 
 class JournaledWriter:
@@ -84,7 +90,7 @@ class JournaledWriter:
     async def submit(self, request: Any, *, approver: str = "") -> Outcome:
         """Journal and send an earn or a redemption. While earns are queued (offline) a new earn
         joins the queue behind them after one try to send the queue, so they arrive in order."""
-        call = call_of(request)
+        call = request.call
         earn = call == "record_activity"
         if earn and await self._db(self.journal.count, (State.QUEUED,)):
             await self.flush_queue()

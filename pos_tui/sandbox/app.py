@@ -24,7 +24,7 @@ import anyio.to_thread
 import httpx
 from starlette.requests import Request
 
-from . import db, members, reads, reports, writes
+from . import batch, db, members, reads, reports, writes
 from .faults import Decision, DroppedConnection, FaultPlan
 from .render import render
 
@@ -47,7 +47,7 @@ HANDLERS: dict[str, tuple[Handler, bool]] = {
     "record_activity": (writes.record_activity, True),
     "redeem": (writes.redeem, True),
     "transaction_delete": (writes.transaction_delete, True),
-    "batch_transactions": (writes.batch_transactions, True),
+    "batch_transactions": (batch.batch_transactions, True),
     "record_customer": (members.record_customer, True),
     "validate_customer_password": (members.validate_customer_password, False),
     "campaign_promos": (members.campaign_promos, False),

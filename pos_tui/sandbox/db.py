@@ -87,12 +87,13 @@ class NotFound(Exception):
     """The API answers ``status="no_match"``."""
 
 
-def money(value: Decimal) -> str:
+def wire_money(value: Decimal) -> str:
+    """Money as the API writes it: two decimals, half up."""
     return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
-def number(value: Decimal) -> str:
-    """A count or points: no trailing ``.0`` when whole."""
+def wire_count(value: Decimal) -> str:
+    """A count or points as the API writes it: no trailing ``.0`` when whole."""
     if value == value.to_integral_value():
         return str(value.quantize(Decimal(1)))
     return str(value.normalize())

@@ -7,12 +7,12 @@ import sqlite3
 from decimal import Decimal
 from typing import Any
 
+from ..api.kinds import CAMPAIGN_KINDS
 from . import db, views
-from .db import NotFound, Refused, money, number
+from .db import NotFound, Refused, wire_count, wire_money
 from .render import Items
 
 NO_MATCH = "No Customers Match Criteria"
-KINDS = ("points", "giftcard", "buyx", "events", "earned")
 SEARCHABLE = (
     "first_name",
     "last_name",
@@ -150,8 +150,8 @@ def campaigns_list(
     conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
 ) -> dict[str, Any]:
     restrict = fields.get("type_restrict", "").strip().lower()
-    if restrict and restrict not in KINDS:
-        raise Refused(f"Invalid type_restrict '{restrict}' (one of {', '.join(KINDS)})")
+    if restrict and restrict not in CAMPAIGN_KINDS:
+        raise Refused(f"Invalid type_restrict '{restrict}' (one of {', '.join(CAMPAIGN_KINDS)})")
     return {
         "campaigns": Items(
             "campaign",
@@ -250,7 +250,7 @@ def customer_balance(
     if not raw.isdigit():
         raise Refused(f"Invalid transactions_number '{raw}'")
     bal = db.balance(conn, acct["id"], cust["code"], [camp["id"]])
-    fmt = number if camp["type"] in {"points", "events", "buyx"} else money
+    fmt = wire_count if camp["type"] in {"points", "events", "buyx"} else wire_money
     rows = conn.execute(
         "SELECT * FROM transactions WHERE account_id = ? AND code = ? AND campaign_id = ? AND deleted = 0 "
         "ORDER BY id DESC LIMIT ?",

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import db, views
-from .db import Refused, money, number
+from .db import Refused, wire_count, wire_money
 from .reads import yes
 from .render import Items
 
@@ -26,6 +26,20 @@ def reports(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str],
 
         return transactions_all(conn, acct, fields)
     raise Refused(f"Unknown report '{report}'" if report else "report is required")
+
+
+def period(fields: dict[str, str], column: str = "t.created") -> tuple[str, list[str]]:
+    """The SQL condition (`` AND …``) and parameters of a report's ``date_start``/``date_end``:
+    whole days, both included."""
+    sql, params = "", []
+    start, end = _date(fields, "date_start"), _date(fields, "date_end")
+    if start:
+        sql += f" AND {column} >= ?"
+        params.append(start)
+    if end:
+        sql += f" AND {column} < ?"
+        params.append((date.fromisoformat(end) + timedelta(days=1)).isoformat())
+    return sql, params
 
 
 def _date(fields: dict[str, str], name: str) -> str:
@@ -54,14 +68,9 @@ def _customers_all(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str
             f"AND t.campaign_id IN ({marks})"
         )
         params.extend(c.strip() for c in selected)
-        start, end = _date(fields, "date_start"), _date(fields, "date_end")
-        if start:
-            sub += " AND t.created >= ?"
-            params.append(start)
-        if end:
-            sub += " AND t.created < ?"
-            params.append((date.fromisoformat(end) + timedelta(days=1)).isoformat())
-        query += f" AND EXISTS ({sub})"
+        within, dates = period(fields)
+        params.extend(dates)
+        query += f" AND EXISTS ({sub}{within})"
     if last:  # new or changed since transaction number `last`
         if not last.isdigit():
             raise Refused(f"Invalid last '{last}'")
@@ -138,12 +147,12 @@ def _customers_balances(
                 earned += amount
             else:
                 redeemed += amount
-        fmt = number if camp is not None and camp["type"] in {"points", "events", "buyx"} else money
+        fmt = wire_count if camp is not None and camp["type"] in {"points", "events", "buyx"} else wire_money
 
         def equivalent(value: Decimal) -> str:
             if camp is not None and camp["type"] == "points":
-                return views.monetary(value, camp) or money(value)
-            return money(value)
+                return views.monetary(value, camp) or wire_money(value)
+            return wire_money(value)
 
         out.append(
             {

@@ -11,23 +11,13 @@ earn), ``authorization`` (the free text sent with the write), ``amount_number`` 
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from . import db
-from .db import Refused, money, number
+from .db import wire_count, wire_money
 from .render import Items
-
-
-def _day(fields: dict[str, str], name: str) -> str:
-    raw = fields.get(name, "").strip()
-    if not raw:
-        return ""
-    try:
-        return date.fromisoformat(raw).isoformat()
-    except ValueError:
-        raise Refused(f"Invalid {name} '{raw}' (use YYYY-MM-DD)") from None
+from .reports import period
 
 
 def transactions_all(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str]) -> dict[str, Any]:
@@ -41,15 +31,8 @@ def transactions_all(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[s
         "LEFT JOIN customers c ON c.account_id = t.account_id AND c.code = t.code "
         f"WHERE t.account_id = ? AND t.deleted = 0 AND t.campaign_id IN ({marks})"
     )
-    params: list[Any] = [acct["id"], *ids]
-    start, end = _day(fields, "date_start"), _day(fields, "date_end")
-    if start:
-        query += " AND t.created >= ?"
-        params.append(start)
-    if end:
-        query += " AND t.created < ?"
-        params.append((date.fromisoformat(end) + timedelta(days=1)).isoformat())
-    rows = conn.execute(query + " ORDER BY t.id", params).fetchall()
+    within, dates = period(fields)
+    rows = conn.execute(query + within + " ORDER BY t.id", [acct["id"], *ids, *dates]).fetchall()
     out = [
         {
             "card_number": r["card_number"] or "",
@@ -66,4 +49,4 @@ def transactions_all(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[s
 
 
 def _amount(value: Decimal) -> str:
-    return number(value) if value == value.to_integral_value() else money(value)
+    return wire_count(value) if value == value.to_integral_value() else wire_money(value)

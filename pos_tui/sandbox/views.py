@@ -8,7 +8,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from . import db
-from .db import money, number
+from .db import wire_count, wire_money
 from .render import Items
 
 CUSTOMER_FIELDS = (
@@ -42,7 +42,7 @@ def customer(row: sqlite3.Row, *, hide_custom_field: bool = False) -> dict[str, 
 
 def monetary(points: Decimal, campaign: sqlite3.Row) -> str:
     ratio = Decimal(campaign["reward_ratio"] or "0")
-    return money(points / ratio) if ratio else ""
+    return wire_money(points / ratio) if ratio else ""
 
 
 def _balance(conn: sqlite3.Connection, acct: sqlite3.Row, camp: sqlite3.Row, code: str) -> db.Balance:
@@ -81,7 +81,7 @@ def campaign(conn: sqlite3.Connection, acct: sqlite3.Row, camp: sqlite3.Row, cod
     coalition = bool(acct["coalition"]) and kind in {"points", "giftcard"}
     if coalition:
         shown = db.balance(conn, acct["id"], code, db.coalition_campaigns(conn, acct, kind))
-    fmt = number if kind in {"points", "events"} else money
+    fmt = wire_count if kind in {"points", "events"} else wire_money
     view["balance"] = fmt(shown.balance)
     if kind == "earned":
         view["currency"] = camp["currency"]
@@ -128,9 +128,9 @@ def buyx_items(
         entry = {
             "name": item["name"],
             "item_id": item["item_id"],
-            "balance": number(counts.balance),
-            "earned": number(earned),
-            "cumulative": number(counts.cumulative),
+            "balance": wire_count(counts.balance),
+            "earned": wire_count(earned),
+            "cumulative": wire_count(counts.cumulative),
             "redeemed": str(counts.redeemed_count),
             "earn_ratio": str(item["earn_ratio"]),
             "reward_id": item["reward_id"],
@@ -182,7 +182,7 @@ def balances_after(
 
         def points(value: Decimal) -> dict[str, str]:
             return {
-                "points": number(value),
+                "points": wire_count(value),
                 "monetary": monetary(value, camp),
                 "currency": camp["currency"],
                 "glyph": glyph(acct, camp),
@@ -192,12 +192,16 @@ def balances_after(
     sign = glyph(acct, camp)
     if kind == "events":
         return {
-            "balance": {"events": number(now.balance)},
-            "cumulative_balance": {"events": number(now.cumulative)},
+            "balance": {"events": wire_count(now.balance)},
+            "cumulative_balance": {"events": wire_count(now.cumulative)},
         }
     return {
-        "balance": {"amount": money(now.balance), "currency": camp["currency"], "glyph": sign},
-        "cumulative_balance": {"amount": money(now.cumulative), "currency": camp["currency"], "glyph": sign},
+        "balance": {"amount": wire_money(now.balance), "currency": camp["currency"], "glyph": sign},
+        "cumulative_balance": {
+            "amount": wire_money(now.cumulative),
+            "currency": camp["currency"],
+            "glyph": sign,
+        },
     }
 
 

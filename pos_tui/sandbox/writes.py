@@ -1,4 +1,4 @@
-"""The sandbox's writes: ``record_activity``, ``redeem``, ``transaction_delete``, ``batch_transactions``.
+"""The sandbox's writes: ``record_activity``, ``redeem``, ``transaction_delete`` (batches: :mod:`.batch`).
 
 Each runs inside one write transaction; a :class:`~.db.Refused` rolls it back, so a refused
 call changes nothing.
@@ -6,19 +6,17 @@ call changes nothing.
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..api.wire import parse_decimal
 from . import db, views
-from .db import Refused, money, number
+from .db import Refused, wire_count, wire_money
 from .render import PerFormat
 
 
-def _need(fields: dict[str, str], name: str) -> Decimal:
+def need(fields: dict[str, str], name: str) -> Decimal:
     value = _amount(fields, name, required=True)
     assert value is not None  # required=True raises instead of returning None
     return value
@@ -66,7 +64,7 @@ def _item(conn: sqlite3.Connection, camp: sqlite3.Row, key: str) -> sqlite3.Row:
     raise Refused(f"Unknown item '{key}' in campaign '{camp['name']}'")
 
 
-def _balance_ids(conn: sqlite3.Connection, acct: sqlite3.Row, camp: sqlite3.Row) -> list[str]:
+def balance_ids(conn: sqlite3.Connection, acct: sqlite3.Row, camp: sqlite3.Row) -> list[str]:
     if acct["coalition"] and camp["type"] in {"points", "giftcard"}:
         return db.coalition_campaigns(conn, acct, camp["type"])
     return [camp["id"]]
@@ -107,12 +105,12 @@ def record_activity(
             factor = Decimal(promotion["amount"])
             points = points * factor if promotion["operation"] == "x" else points + factor
         points = points.quantize(Decimal(1), rounding=ROUND_HALF_UP)
-        details["purchase"] = money(amount)
+        details["purchase"] = wire_money(amount)
         tid = db.insert_transaction(conn, **base, amount=points, details=details)
         transaction = {
             "id": str(tid),
             "purchase": {
-                "amount": money(amount),
+                "amount": wire_money(amount),
                 "currency": camp["currency"],
                 "glyph": views.glyph(acct, camp),
             },
@@ -123,14 +121,14 @@ def record_activity(
                 "operation": promotion["operation"],
                 "amount": promotion["amount"],
             }
-        transaction["recorded"] = {"points": number(points), "description": note}
+        transaction["recorded"] = {"points": wire_count(points), "description": note}
     elif kind == "giftcard":
-        amount = _need(fields, "amount")
+        amount = need(fields, "amount")
         tid = db.insert_transaction(conn, **base, amount=amount, details=details)
         transaction = {
             "id": str(tid),
             "add": {
-                "amount": money(amount),
+                "amount": wire_money(amount),
                 "currency": camp["currency"],
                 "glyph": views.glyph(acct, camp),
                 "description": note,
@@ -155,11 +153,11 @@ def record_activity(
     elif kind == "events":
         paid = _amount(fields, "amount", required=False)
         if paid is not None:
-            details["purchase"] = money(paid)
+            details["purchase"] = wire_money(paid)
         tid = db.insert_transaction(conn, **base, amount=1, details=details)
         event = {"description": note}
         if paid is not None:
-            event["amount"] = money(paid)
+            event["amount"] = wire_money(paid)
         transaction = {"id": str(tid), "event": event}
     else:  # earned: a fixed amount of money per visit
         earn = Decimal(camp["event_amount"] or "0")
@@ -167,7 +165,11 @@ def record_activity(
         transaction = {
             "id": str(tid),
             "event": {"description": note},
-            "earn": {"amount": money(earn), "currency": camp["currency"], "glyph": views.glyph(acct, camp)},
+            "earn": {
+                "amount": wire_money(earn),
+                "currency": camp["currency"],
+                "glyph": views.glyph(acct, camp),
+            },
         }
     transaction.update(views.balances_after(conn, acct, camp, cust["code"]))
     return {"receipt": {**views.receipt_head(acct, camp, cust), "transaction": transaction}}
@@ -178,7 +180,7 @@ def redeem(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], 
     cust = _customer_by_code(conn, acct, fields)
     note = fields.get("authorization", "")
     kind = camp["type"]
-    have = db.balance(conn, acct["id"], cust["code"], _balance_ids(conn, acct, camp)).balance
+    have = db.balance(conn, acct["id"], cust["code"], balance_ids(conn, acct, camp)).balance
     base = {
         "account_id": acct["id"],
         "campaign_id": camp["id"],
@@ -193,7 +195,7 @@ def redeem(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], 
         total = Decimal(0)
         parts: dict[str, Any] = {}
         if choice:
-            reward = _reward(conn, camp, choice)
+            reward = reward_row(conn, camp, choice)
             total += Decimal(reward["needed"])
             parts["reward"] = {
                 "id": reward["id"],
@@ -204,7 +206,7 @@ def redeem(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], 
         if custom is not None:
             custom = custom.quantize(Decimal(1), rounding=ROUND_CEILING)
             total += custom
-            parts["custom"] = {"points": number(custom)}
+            parts["custom"] = {"points": wire_count(custom)}
         dollars = _amount(fields, "custom_dollars_redeem", required=False)
         if dollars is not None:
             if not camp["reward_ratio"]:
@@ -212,27 +214,27 @@ def redeem(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], 
             points = (dollars * Decimal(camp["reward_ratio"])).quantize(Decimal(1), rounding=ROUND_CEILING)
             total += points
             parts["monetary"] = {
-                "amount": money(dollars),
+                "amount": wire_money(dollars),
                 "currency": camp["currency"],
                 "glyph": views.glyph(acct, camp),
-                "points": number(points),
+                "points": wire_count(points),
             }
         if not parts:
             raise Refused(
                 "One of reward_to_redeem, custom_points_redeem or custom_dollars_redeem is required"
             )
-        _enough(have, total, "points")
+        enough(have, total, "points")
         tid = db.insert_transaction(conn, **base, amount=-total, details=parts)
         transaction = {"id": str(tid), "description": note, **parts}
     elif kind in {"giftcard", "earned"}:
-        amount = _need(fields, "reward_to_redeem")
-        _enough(have, amount, camp["currency"] or "money", as_money=True)
+        amount = need(fields, "reward_to_redeem")
+        enough(have, amount, camp["currency"] or "money", as_money=True)
         tid = db.insert_transaction(conn, **base, amount=-amount)
         transaction = {
             "id": str(tid),
             # Live JSON sends the deducted amount negative ("-1"); XML as the reference shows it.
             "deduct": {
-                "amount": PerFormat(money(amount), money(-amount)),
+                "amount": PerFormat(wire_money(amount), wire_money(-amount)),
                 "currency": camp["currency"],
                 "glyph": views.glyph(acct, camp),
                 "description": note,
@@ -244,14 +246,14 @@ def redeem(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], 
         ratio = Decimal(item["earn_ratio"])
         if counts.balance < ratio:
             raise Refused(
-                f"Insufficient balance: {number(counts.balance)} of {number(ratio)} {item['name']} needed "
-                "for a free one"
+                f"Insufficient balance: {wire_count(counts.balance)} of {wire_count(ratio)} {item['name']} "
+                "needed for a free one"
             )
         tid = db.insert_transaction(conn, **base, amount=-ratio, item=item["name"])
         transaction = {
             "id": str(tid),
             "description": note,
-            "reward": {"service_product": item["name"], "deduct": number(ratio)},
+            "reward": {"service_product": item["name"], "deduct": wire_count(ratio)},
             "balances": views.buyx_receipt_balances(conn, acct, camp, cust["code"]),
         }
         return {
@@ -260,9 +262,9 @@ def redeem(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], 
     else:  # events
         if not choice:
             raise Refused("reward_to_redeem is required")
-        reward = _reward(conn, camp, choice)
+        reward = reward_row(conn, camp, choice)
         needed = Decimal(reward["needed"])
-        _enough(have, needed, "visits")
+        enough(have, needed, "visits")
         tid = db.insert_transaction(conn, **base, amount=-needed, details={"reward": reward["id"]})
         transaction = {
             "id": str(tid),
@@ -273,16 +275,16 @@ def redeem(conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], 
     return {"receipt": {**views.receipt_head(acct, camp, cust, redemption=True), "transaction": transaction}}
 
 
-def _reward(conn: sqlite3.Connection, camp: sqlite3.Row, key: str) -> sqlite3.Row:
+def reward_row(conn: sqlite3.Connection, camp: sqlite3.Row, key: str) -> sqlite3.Row:
     for reward in db.rewards(conn, camp["id"]):
         if key in (reward["id"], reward["reward_id"]):
             return reward
     raise Refused(f"Unknown reward '{key}' in campaign '{camp['name']}'")
 
 
-def _enough(have: Decimal, need: Decimal, unit: str, *, as_money: bool = False) -> None:
+def enough(have: Decimal, need: Decimal, unit: str, *, as_money: bool = False) -> None:
     if need > have:
-        show = money if as_money else number
+        show = wire_money if as_money else wire_count
         raise Refused(f"Insufficient balance: {show(have)} {unit} available, {show(need)} needed")
 
 
@@ -302,135 +304,8 @@ def transaction_delete(
         raise Refused(
             f"Transaction {fields['transaction_id'].strip()} not found for this customer and campaign"
         )
-    after = db.balance(
-        conn, acct["id"], row["code"], _balance_ids(conn, acct, camp), item=row["item"] or None
-    )
+    after = db.balance(conn, acct["id"], row["code"], balance_ids(conn, acct, camp), item=row["item"] or None)
     if after.balance - Decimal(row["amount"]) < 0:
         raise Refused("Deleting this transaction would leave a negative balance")
     conn.execute("UPDATE transactions SET deleted = 1 WHERE id = ?", (row["id"],))
     return {}
-
-
-# Batches ------------------------------------------------------------------------------------
-
-DELIMITERS = {"pipe": "|", "comma": ",", "tab": "\t"}
-
-
-def batch_transactions(
-    conn: sqlite3.Connection, acct: sqlite3.Row, fields: dict[str, str], user: str
-) -> dict[str, Any]:
-    delimiter = DELIMITERS.get(fields.get("delimiter", "").strip().lower())
-    if delimiter is None:
-        raise Refused("delimiter must be pipe, comma or tab")
-    headers = []
-    for index in range(1, 100):
-        header = fields.get(f"visits_header_{index}")
-        if header is None:
-            break
-        headers.append(header.strip())
-    for required in ("campaign_id", "code", "redeemed"):
-        if required not in headers:
-            raise Refused(f"visits_header for '{required}' is required")
-    ratio = fields.get("apply_ratio", "").strip().lower() == "yes"
-    lines = [line.strip() for line in fields.get("Visits_Data", "").splitlines() if line.strip()]
-    if not lines:
-        raise Refused("Visits_Data has no transactions")
-    problems = []
-    for number_, line in enumerate(lines, start=1):
-        values = line.split(delimiter)
-        row = {h: v.strip() for h, v in zip(headers, values, strict=False) if h != "none"}
-        try:
-            _batch_row(conn, acct, row, ratio, user)
-        except Refused as exc:
-            problems.append(f"line {number_}: {exc}")
-    if problems:  # all or nothing: the caller's write lock rolls everything back
-        raise Refused(
-            "; ".join(problems[:5]) + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
-        )
-    return {"batch": {"@status": "all_imported", "transactions": str(len(lines))}}
-
-
-def _batch_row(
-    conn: sqlite3.Connection, acct: sqlite3.Row, row: dict[str, str], ratio: bool, user: str
-) -> None:
-    camp = db.campaign(conn, acct["id"], row.get("campaign_id", ""))
-    key = row.get("code", "")
-    if not key:
-        raise Refused("code is required")
-    cust = db.find_customer(conn, acct["id"], code=key) or db.find_customer(conn, acct["id"], card_number=key)
-    if cust is None:
-        cust = db.create_customer(conn, acct["id"], card_number=key)
-    redeemed = row.get("redeemed", "").upper()
-    if redeemed not in {"Y", "N"}:
-        raise Refused(f"redeemed must be Y or N, not '{row.get('redeemed', '')}'")
-    created = _batch_date(row.get("date", ""))
-    kind = camp["type"]
-    raw = row.get("amount", "")
-    item = ""
-    if kind == "buyx":
-        item = row.get("service_product", "")
-        if not item:
-            raise Refused("service_product is required")
-        known = conn.execute(
-            "SELECT * FROM items WHERE campaign_id = ? AND name = ?", (camp["id"], item)
-        ).fetchone()
-        if known is None:  # the batch may bring items not defined beforehand
-            conn.execute(
-                "INSERT INTO items(campaign_id, name, earn_ratio) VALUES (?, ?, 10)", (camp["id"], item)
-            )
-            known = conn.execute(
-                "SELECT * FROM items WHERE campaign_id = ? AND name = ?", (camp["id"], item)
-            ).fetchone()
-    if redeemed == "Y" and ratio and kind in {"points", "events"}:
-        amount = Decimal(_reward(conn, camp, raw)["needed"])
-    else:
-        default = "1" if kind in {"events", "buyx"} else ""
-        amount = _need({"amount": raw or default}, "amount")
-        if ratio and redeemed == "N" and kind == "points":
-            amount = (amount * Decimal(camp["points_ratio"] or "1")).quantize(
-                Decimal(1), rounding=ROUND_HALF_UP
-            )
-            for promo_id in filter(None, (p.strip() for p in row.get("promo_id", "").split(","))):
-                promo = conn.execute(
-                    "SELECT * FROM promotions WHERE campaign_id = ? AND id = ?", (camp["id"], promo_id)
-                ).fetchone()
-                if promo is None:
-                    raise Refused(f"Unknown promo_id '{promo_id}'")
-                amount = (
-                    amount * Decimal(promo["amount"])
-                    if promo["operation"] == "x"
-                    else amount + Decimal(promo["amount"])
-                )
-        elif ratio and redeemed == "N" and kind == "earned":
-            amount = amount * Decimal(camp["event_amount"] or "0")
-        elif ratio and redeemed == "Y" and kind == "buyx":
-            amount = amount * Decimal(known["earn_ratio"])
-    if redeemed == "Y":
-        have = db.balance(
-            conn, acct["id"], cust["code"], _balance_ids(conn, acct, camp), item=item or None
-        ).balance
-        _enough(have, amount, "available")
-        amount = -amount
-    details = {k: v for k, v in row.items() if k.startswith("custom_field_")}
-    db.insert_transaction(
-        conn,
-        account_id=acct["id"],
-        campaign_id=camp["id"],
-        code=cust["code"],
-        redeemed=int(redeemed == "Y"),
-        amount=amount,
-        item=item,
-        description=row.get("authorization", ""),
-        user=user,
-        created=created,
-        details=json.dumps({"batch": True, **details}),
-    )
-
-
-def _batch_date(raw: str) -> str:
-    if not raw or raw.lower() == "none":
-        return db.now()
-    try:
-        return date.fromisoformat(raw).isoformat() + " 12:00:00"
-    except ValueError:
-        raise Refused(f"Invalid date '{raw}' (use YYYY-MM-DD)") from None

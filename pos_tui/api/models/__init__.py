@@ -1,5 +1,6 @@
 """Typed models of every response the till uses (pydantic v2, ``Decimal`` for every amount)."""
 
+from ..kinds import CAMPAIGN_KINDS, KIND_TITLES, CampaignKind
 from .catalog import (
     Account,
     AccountInfo,
@@ -17,13 +18,10 @@ from .catalog import (
 )
 from .common import CustomField, WireModel
 from .customer import (
-    CAMPAIGN_KINDS,
-    KIND_TITLES,
     BuyXCampaign,
     BuyXItemBalance,
     BuyXReward,
     Campaign,
-    CampaignKind,
     Customer,
     CustomerInfo,
     CustomerList,

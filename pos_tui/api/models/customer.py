@@ -7,17 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BeforeValidator, Discriminator, Field, Tag
 
+from ..kinds import CAMPAIGN_KINDS
 from .common import Amount, Text, WireDate, WireModel, custom_fields, is_yes, wrapped
-
-CampaignKind = Literal["points", "giftcard", "buyx", "events", "earned"]
-CAMPAIGN_KINDS: tuple[str, ...] = ("points", "giftcard", "buyx", "events", "earned")
-KIND_TITLES = {
-    "points": "Points",
-    "giftcard": "Gift card",
-    "buyx": "Buy X get one free",
-    "events": "Visits",
-    "earned": "Earn per visit",
-}
 
 
 class Customer(WireModel):

@@ -1,5 +1,6 @@
 """Receipts of ``record_activity`` (earn) and ``redeem``: five campaign kinds × two actions.
 
+Each of the ten shapes is a declared class (``PointsEarnReceipt`` … ``EarnedRedeemReceipt``).
 Receipts carry no campaign type in the reference (live ones do, in ``campaign.type``), so
 :func:`receipt_kind` works it out from the call, a hint from the caller, ``campaign.type`` or
 the transaction's own shape, and :data:`RECEIPT_MODELS` picks the typed model.
@@ -11,8 +12,8 @@ from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import AliasChoices, BeforeValidator, Field, SerializeAsAny, WrapSerializer
 
+from ..kinds import CAMPAIGN_KINDS
 from .common import Amount, Text, WireDate, WireModel, wrapped
-from .customer import CAMPAIGN_KINDS
 
 
 def _empty_none(value: Any) -> Any:
@@ -137,12 +138,14 @@ class BuyXRewardLine(WireModel):
 _CUMULATIVE = AliasChoices("cumulative_balance", "cummulative_balance")
 
 
-class _Transaction(WireModel):
+class Transaction(WireModel):
+    """What every receipt's transaction has; each shape adds its own lines."""
+
     id: Text = ""
     description: Text = ""
 
 
-class PointsEarnTransaction(_Transaction):
+class PointsEarnTransaction(Transaction):
     purchase: Maybe[MoneyLine] = None
     promotion: Maybe[Promotion] = None
     recorded: Maybe[RecordedPoints] = None
@@ -150,31 +153,31 @@ class PointsEarnTransaction(_Transaction):
     cumulative_balance: Maybe[PointsBalance] = Field(None, validation_alias=_CUMULATIVE)
 
 
-class GiftCardLoadTransaction(_Transaction):
+class GiftCardLoadTransaction(Transaction):
     add: Maybe[MoneyLine] = None
     balance: Maybe[MoneyLine] = None
     cumulative_balance: Maybe[MoneyLine] = Field(None, validation_alias=_CUMULATIVE)
 
 
-class BuyXEarnTransaction(_Transaction):
+class BuyXEarnTransaction(Transaction):
     purchase: Maybe[BuyXPurchaseLine] = None
     balances: Annotated[list[BuyXItemCount], wrapped("item")] = Field(default_factory=list)
 
 
-class EventsEarnTransaction(_Transaction):
+class EventsEarnTransaction(Transaction):
     event: Maybe[EventLine] = None
     balance: Maybe[EventsBalance] = None
     cumulative_balance: Maybe[EventsBalance] = Field(None, validation_alias=_CUMULATIVE)
 
 
-class EarnedEarnTransaction(_Transaction):
+class EarnedEarnTransaction(Transaction):
     event: Maybe[EventLine] = None
     earn: Maybe[MoneyLine] = None
     balance: Maybe[MoneyLine] = None
     cumulative_balance: Maybe[MoneyLine] = Field(None, validation_alias=_CUMULATIVE)
 
 
-class PointsRedeemTransaction(_Transaction):
+class PointsRedeemTransaction(Transaction):
     reward: Maybe[PointsRewardLine] = None
     custom: Maybe[CustomPointsLine] = None
     monetary: Maybe[MonetaryRedemptionLine] = None
@@ -182,7 +185,7 @@ class PointsRedeemTransaction(_Transaction):
     cumulative_balance: Maybe[PointsBalance] = Field(None, validation_alias=_CUMULATIVE)
 
 
-class MoneyRedeemTransaction(_Transaction):
+class MoneyRedeemTransaction(Transaction):
     """A gift-card spend or an earn-per-event redemption: money deducted."""
 
     deduct: Maybe[MoneyLine] = None
@@ -190,12 +193,12 @@ class MoneyRedeemTransaction(_Transaction):
     cumulative_balance: Maybe[MoneyLine] = Field(None, validation_alias=_CUMULATIVE)
 
 
-class BuyXRedeemTransaction(_Transaction):
+class BuyXRedeemTransaction(Transaction):
     reward: Maybe[BuyXRewardLine] = None
     balances: Annotated[list[BuyXItemCount], wrapped("item")] = Field(default_factory=list)
 
 
-class EventsRedeemTransaction(_Transaction):
+class EventsRedeemTransaction(Transaction):
     reward: Maybe[EventsRewardLine] = None
     balance: Maybe[EventsBalance] = None
     cumulative_balance: Maybe[EventsBalance] = Field(None, validation_alias=_CUMULATIVE)
@@ -211,40 +214,107 @@ class Receipt(WireModel):
     agency: Maybe[Agency] = None
     campaign: ReceiptCampaign = Field(default_factory=ReceiptCampaign)
     customer: ReceiptCustomer = Field(default_factory=ReceiptCustomer)
-    transaction: _Transaction = Field(default_factory=_Transaction)
+    transaction: Transaction = Field(default_factory=Transaction)
 
     @property
     def transaction_id(self) -> str:
         return self.transaction.id
 
 
-def _receipt(kind: str, action: Action, transaction: type[_Transaction]) -> type[Receipt]:
-    name = f"{kind.capitalize()}{action.capitalize()}Receipt"
-    model = type(
-        name,
-        (Receipt,),
-        {
-            "__annotations__": {"transaction": transaction},
-            "transaction": Field(default_factory=transaction),
-            "kind": kind,
-            "action": action,
-            "__module__": __name__,
-        },
-    )
-    return model
+class PointsEarnReceipt(Receipt):
+    """A purchase that earned points."""
+
+    kind: ClassVar[str] = "points"
+    action: ClassVar[Action] = "earn"
+    transaction: PointsEarnTransaction = Field(default_factory=PointsEarnTransaction)
+
+
+class GiftCardEarnReceipt(Receipt):
+    """Money loaded on a gift card."""
+
+    kind: ClassVar[str] = "giftcard"
+    action: ClassVar[Action] = "earn"
+    transaction: GiftCardLoadTransaction = Field(default_factory=GiftCardLoadTransaction)
+
+
+class BuyXEarnReceipt(Receipt):
+    """Items bought towards a free one."""
+
+    kind: ClassVar[str] = "buyx"
+    action: ClassVar[Action] = "earn"
+    transaction: BuyXEarnTransaction = Field(default_factory=BuyXEarnTransaction)
+
+
+class EventsEarnReceipt(Receipt):
+    """A visit counted."""
+
+    kind: ClassVar[str] = "events"
+    action: ClassVar[Action] = "earn"
+    transaction: EventsEarnTransaction = Field(default_factory=EventsEarnTransaction)
+
+
+class EarnedEarnReceipt(Receipt):
+    """A visit that earned a fixed amount of money."""
+
+    kind: ClassVar[str] = "earned"
+    action: ClassVar[Action] = "earn"
+    transaction: EarnedEarnTransaction = Field(default_factory=EarnedEarnTransaction)
+
+
+class PointsRedeemReceipt(Receipt):
+    """A reward, custom points or a custom amount redeemed."""
+
+    kind: ClassVar[str] = "points"
+    action: ClassVar[Action] = "redeem"
+    transaction: PointsRedeemTransaction = Field(default_factory=PointsRedeemTransaction)
+
+
+class GiftCardRedeemReceipt(Receipt):
+    """Money spent from a gift card."""
+
+    kind: ClassVar[str] = "giftcard"
+    action: ClassVar[Action] = "redeem"
+    transaction: MoneyRedeemTransaction = Field(default_factory=MoneyRedeemTransaction)
+
+
+class BuyXRedeemReceipt(Receipt):
+    """A free item given."""
+
+    kind: ClassVar[str] = "buyx"
+    action: ClassVar[Action] = "redeem"
+    transaction: BuyXRedeemTransaction = Field(default_factory=BuyXRedeemTransaction)
+
+
+class EventsRedeemReceipt(Receipt):
+    """A reward for visits given."""
+
+    kind: ClassVar[str] = "events"
+    action: ClassVar[Action] = "redeem"
+    transaction: EventsRedeemTransaction = Field(default_factory=EventsRedeemTransaction)
+
+
+class EarnedRedeemReceipt(Receipt):
+    """Earned money redeemed."""
+
+    kind: ClassVar[str] = "earned"
+    action: ClassVar[Action] = "redeem"
+    transaction: MoneyRedeemTransaction = Field(default_factory=MoneyRedeemTransaction)
 
 
 RECEIPT_MODELS: dict[tuple[Action, str], type[Receipt]] = {
-    ("earn", "points"): _receipt("points", "earn", PointsEarnTransaction),
-    ("earn", "giftcard"): _receipt("giftcard", "earn", GiftCardLoadTransaction),
-    ("earn", "buyx"): _receipt("buyx", "earn", BuyXEarnTransaction),
-    ("earn", "events"): _receipt("events", "earn", EventsEarnTransaction),
-    ("earn", "earned"): _receipt("earned", "earn", EarnedEarnTransaction),
-    ("redeem", "points"): _receipt("points", "redeem", PointsRedeemTransaction),
-    ("redeem", "giftcard"): _receipt("giftcard", "redeem", MoneyRedeemTransaction),
-    ("redeem", "buyx"): _receipt("buyx", "redeem", BuyXRedeemTransaction),
-    ("redeem", "events"): _receipt("events", "redeem", EventsRedeemTransaction),
-    ("redeem", "earned"): _receipt("earned", "redeem", MoneyRedeemTransaction),
+    (model.action, model.kind): model
+    for model in (
+        PointsEarnReceipt,
+        GiftCardEarnReceipt,
+        BuyXEarnReceipt,
+        EventsEarnReceipt,
+        EarnedEarnReceipt,
+        PointsRedeemReceipt,
+        GiftCardRedeemReceipt,
+        BuyXRedeemReceipt,
+        EventsRedeemReceipt,
+        EarnedRedeemReceipt,
+    )
 }
 
 

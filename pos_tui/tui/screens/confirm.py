@@ -10,8 +10,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from ...api import models as m
-from ...receipt import amount, magnitude, money
 from ..widgets import PendingBadge, TrainingBanner
 
 
@@ -43,46 +41,3 @@ class ConfirmScreen(ModalScreen[bool]):
     def action_enter(self) -> None:
         """Enter never answers: ``Enter Enter`` must not void before anyone reads the question."""
         self.query_one("#confirm-hint", Static).update("Press Y to confirm, or N / Escape for no.")
-
-
-def reversal_text(receipt: m.Receipt) -> str:
-    """Exactly what a void of this receipt's transaction reverses, in the cashier's words."""
-    t = receipt.transaction
-    who = receipt.customer.name or receipt.customer.card_number
-    kind = m.KIND_TITLES.get(receipt.kind, receipt.kind)
-    lines = [f"Transaction {receipt.transaction_id} — {receipt.campaign.name} ({kind})", f"Customer: {who}"]
-    effect = ""
-    if isinstance(t, m.receipts.PointsEarnTransaction) and t.recorded:
-        effect = f"removes the {amount(t.recorded.points)} points earned"
-    elif isinstance(t, m.receipts.GiftCardLoadTransaction) and t.add:
-        effect = f"removes the {money(t.add.amount, t.add.currency, t.add.glyph)} loaded"
-    elif isinstance(t, m.receipts.BuyXEarnTransaction) and t.purchase:
-        effect = f"removes {amount(t.purchase.quantity)} × {t.purchase.item} bought"
-    elif isinstance(t, m.receipts.EventsEarnTransaction):
-        effect = "removes the visit"
-    elif isinstance(t, m.receipts.EarnedEarnTransaction) and t.earn:
-        effect = f"removes the {money(t.earn.amount, t.earn.currency, t.earn.glyph)} earned"
-    elif isinstance(t, m.receipts.PointsRedeemTransaction):
-        points = sum(
-            (
-                p
-                for p in (
-                    t.reward and magnitude(t.reward.points),
-                    t.custom and magnitude(t.custom.points),
-                    t.monetary and magnitude(t.monetary.points),
-                )
-                if p
-            ),
-            start=0,
-        )
-        effect = f"gives back the {amount(points)} points redeemed"  # type: ignore[arg-type]
-    elif isinstance(t, m.receipts.MoneyRedeemTransaction) and t.deduct and t.deduct.amount is not None:
-        effect = f"gives back the {money(abs(t.deduct.amount), t.deduct.currency, t.deduct.glyph)} redeemed"
-    elif isinstance(t, m.receipts.BuyXRedeemTransaction) and t.reward:
-        effect = (
-            f"gives back the free {t.reward.service_product} ({amount(magnitude(t.reward.deduct))} purchases)"
-        )
-    elif isinstance(t, m.receipts.EventsRedeemTransaction) and t.reward:
-        effect = f"gives back the {amount(magnitude(t.reward.amount))} visits redeemed"
-    lines.append(f"Voiding it {effect or 'reverses it'}.")
-    return "\n".join(lines)

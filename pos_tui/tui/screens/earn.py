@@ -10,11 +10,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...amounts import above_limit, currency_decimals, parse_amount, parse_count
+from ...amounts import above_limit, currency_decimals, money, parse_amount, parse_count
 from ...api import errors
 from ...api import models as m
 from ...api import requests as rq
-from ...receipt import money
 from ..widgets import Field
 from ..wording import explain
 from .base import WriteScreen
@@ -200,7 +199,7 @@ class EarnScreen(CampaignForm):
     def item_chosen(self) -> None:
         self.query_one("#quantity", Input).focus()
 
-    def build(self) -> rq._Earn:
+    def build(self) -> rq.EarnRequest:
         campaign = self.campaign
         if campaign is None:
             raise ValueError("Choose a campaign.")
@@ -267,7 +266,7 @@ class EarnScreen(CampaignForm):
         }
         return typed if any(typed.values()) else {}
 
-    async def _register(self, request: rq._Earn) -> bool:
+    async def _register(self, request: rq.EarnRequest) -> bool:
         """Register the new card's customer (record_customer) before its first purchase."""
         details = self.registration()
         if not details or self.registered:
@@ -302,7 +301,7 @@ class EarnScreen(CampaignForm):
 
     registered = False
 
-    async def _send(self, request: rq._Earn) -> None:
+    async def _send(self, request: rq.EarnRequest) -> None:
         try:
             if not await self._register(request):
                 self.till.write_in_flight = False

@@ -16,9 +16,10 @@ from ...api import errors
 from ...api import models as m
 from ...api import requests as rq
 from ...receipt import WIDTHS, StoreHeader, render_receipt, render_void_slip
+from ...reversal import reversal_text
 from ..wording import explain
 from .base import TillScreen
-from .confirm import ConfirmScreen, reversal_text
+from .confirm import ConfirmScreen
 
 log = logging.getLogger("pos_tui.print")
 

@@ -12,12 +12,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...amounts import AmountError
+from ...amounts import AmountError, amount
 from ...api import errors
 from ...api import models as m
 from ...api import requests as rq
 from ...present import affordable, balance_text
-from ...receipt import amount
 from ...redemption import Redemption, money_choice, points_choice, reward_choice, shortfall
 from ..widgets import Field
 from ..wording import explain
@@ -177,8 +176,7 @@ class RedeemScreen(CampaignForm):
                 custom_dollars=chosen.value if chosen.what == "amount" else None,
             )
         if c.type in {"giftcard", "earned"}:
-            model = rq.GiftCardRedeem if c.type == "giftcard" else rq.EarnedRedeem
-            return model(**common, amount=chosen.value)
+            return rq.request_class("redeem", c.type).model_validate({**common, "amount": chosen.value})
         if c.type == "buyx":
             return rq.BuyXRedeem(**common, item=chosen.reward_id)
         return rq.EventsRedeem(**common, reward_id=chosen.reward_id)
