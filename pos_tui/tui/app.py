@@ -108,7 +108,7 @@ class PosApp(App[None]):
         self.start_in_manager = manager
 
     def _install_themes(self, dirs: list[Path] | None) -> None:
-        from ..themes import configured_theme, load_themes
+        from .theming import configured_theme, load_themes
 
         themes, problems = load_themes(dirs)
         for theme in themes:
@@ -121,7 +121,7 @@ class PosApp(App[None]):
 
     def use_theme(self, name: str) -> None:
         """Switch theme; an unknown name gets a notice and the store default."""
-        from ..themes import DEFAULT
+        from .theming import DEFAULT
 
         if name in self.available_themes:
             self.theme = name

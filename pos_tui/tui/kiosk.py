@@ -72,7 +72,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self._waiting = ""  # a card scanned while the kiosk was starting
         self.last_activity = get_time()
         self.dirty = False  # something of a customer (a key, a scan, a screen) may be showing
-        from ..themes import load_themes
+        from .theming import load_themes
 
         themes, problems = load_themes(theme_dirs)
         for theme in themes:
