@@ -19,7 +19,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def _run_till(factory: Any, *, training: bool, manager: bool = False) -> int:
     """Show the till at once; settings and services load in a thread behind the first screen."""
     from ..logs import setup_logging
-    from ..tui.app import PosApp
+    from ..tui.factory import make_app
 
     setup_logging()
 
@@ -28,7 +28,7 @@ def _run_till(factory: Any, *, training: bool, manager: bool = False) -> int:
 
         return factory(load_settings())
 
-    app = PosApp(services, training=training, manager=manager)
+    app = make_app(services, training=training, manager=manager)
     app.run()
     return app.return_code or EXIT_OK
 
