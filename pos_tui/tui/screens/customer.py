@@ -141,7 +141,7 @@ class CustomerScreen(TillScreen):
     @work(exclusive=True, group="customer", exit_on_error=False)
     async def reload(self) -> None:
         c = self.info.customer
-        self.till.busy = "Refreshing balances…"
+        busy = self.till.start_busy("Refreshing balances…")
         try:
             info = await self.till.services.api.customer_info(
                 code=c.code or None, card_number=c.card_number or None
@@ -151,5 +151,5 @@ class CustomerScreen(TillScreen):
             self.notify(message, severity=severity)
             return
         finally:
-            self.till.busy = ""
+            self.till.end_busy(busy)
         self.show(info)

@@ -15,6 +15,7 @@ from ...api import errors
 from ...api import models as m
 from ...api import requests as rq
 from ...receipt import money
+from ..messages import CampaignUsed
 from ..widgets import Field
 from ..wording import explain
 from .base import WriteScreen
@@ -110,7 +111,7 @@ class EarnScreen(CampaignForm):
 
     @work(exclusive=True, group="earn-load", exit_on_error=False)
     async def load_campaigns(self) -> None:
-        self.till.busy = "Loading campaigns…"
+        busy = self.till.start_busy("Loading campaigns…")
         try:
             listed = [c for c in (await self.till.services.api.campaigns_list()).campaigns if c.id]
         except errors.LoyaltyError as exc:
@@ -122,7 +123,7 @@ class EarnScreen(CampaignForm):
                 for c in self.info.campaigns
             ]
         finally:
-            self.till.busy = ""
+            self.till.end_busy(busy)
         self.campaigns[:] = listed
         self.set_campaigns([(f"{c.name} — {m.KIND_TITLES.get(c.type, c.type)}", c.id) for c in listed])
         ids = [c.id for c in listed]
@@ -266,7 +267,7 @@ class EarnScreen(CampaignForm):
         details = self.registration()
         if not details or self.registered:
             return True
-        self.till.busy = "Registering the customer…"
+        busy = self.till.start_busy("Registering the customer…")
         try:
             await self.till.services.api.record_customer(
                 campaign_id=request.campaign_id,
@@ -288,7 +289,7 @@ class EarnScreen(CampaignForm):
             )
             return False
         finally:
-            self.till.busy = ""
+            self.till.end_busy(busy)
         self.registered = True
         name = " ".join(p for p in (details["first_name"], details["last_name"]) if p)
         self.customer_name = name or self.customer_name
@@ -313,10 +314,10 @@ def finish(screen: WriteScreen, request: Any, result: Any, customer: rq.Customer
     from .receipt import ReceiptScreen
 
     if result.receipt is not None:
-        screen.till.last_campaign_id = request.campaign_id
+        screen.till.post_message(CampaignUsed(request.campaign_id))
         screen.app.switch_screen(ReceiptScreen(result.receipt, customer=customer, pending=result.queued))
     elif result.confirmed:
-        screen.till.last_campaign_id = request.campaign_id
+        screen.till.post_message(CampaignUsed(request.campaign_id))
         screen.notify(
             f"Recorded as transaction {result.transaction_id} (confirmed after a connection problem)."
         )
