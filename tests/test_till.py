@@ -309,7 +309,10 @@ async def test_void_from_the_receipt_reverses_exactly(tmp_path):
         await until(pilot, lambda: isinstance(app.screen, ReceiptScreen) and app.screen.query("#paper"))
         assert (await balance(app, GIFT)).balance == Decimal("68.20")
         await pilot.press("v")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        # The screen is current as soon as it is pushed; its widgets come with its compose.
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.query("#confirm-details")
+        )
         details = str(app.screen.query_one("#confirm-details", Static).render())
         assert "removes the €12.50 loaded" in details and "Jane Doe" in details
         await pilot.press("y")
@@ -541,3 +544,33 @@ async def test_two_pieces_of_work_under_way_never_clear_each_others_busy_line(tm
         gates["customer_info"].set()
         await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
         assert app.busy == ""
+
+
+async def test_composed_children_are_mounted_before_the_parents_mount():
+    """The fact the till's screens stand on (they set up in on_mount, no waiting): Textual mounts
+    every widget a screen composes, nested in containers, before the screen's own Mount."""
+    from textual.app import App
+    from textual.containers import Horizontal, Vertical
+    from textual.screen import Screen
+    from textual.widgets import Checkbox
+
+    seen: list[bool] = []
+
+    class Nested(Screen[None]):
+        def compose(self):
+            with Vertical(), Horizontal():
+                yield Input(id="deep")
+                with Vertical(), Horizontal():
+                    yield Checkbox(id="deeper")
+                    yield OptionList(id="deepest")
+
+        def on_mount(self) -> None:
+            found = [self.query_one(f"#{name}") for name in ("deep", "deeper", "deepest")]
+            seen.append(all(widget.is_mounted for widget in found))
+
+    async with App[None]().run_test() as pilot:
+        for _ in range(10):
+            await pilot.app.push_screen(Nested())
+            await pilot.app.pop_screen()
+        await pilot.pause()
+    assert seen == [True] * 10

@@ -50,7 +50,7 @@ class DashboardScreen(TillScreen):
             yield Static("", id="dash-lists")
 
     def on_mount(self) -> None:
-        self.after_composed(self.action_refresh, "#dash-activity")
+        self.action_refresh()
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -100,9 +100,7 @@ class EarnScreen(CampaignForm):
             yield from self.compose_error()
 
     def on_mount(self) -> None:
-        self.after_composed(
-            self._ready, "#campaign", "#item", "#quantity", "#note", "#email", "#error", "#visit-text"
-        )
+        self._ready()
 
     def _ready(self) -> None:
         for kind in self.query(".kind"):

@@ -57,10 +57,7 @@ class RedeemScreen(CampaignForm):
             yield from self.compose_error()
 
     def on_mount(self) -> None:
-        self.after_composed(
-            self._ready, "#campaign", "#rewards", "#custom-points", "#amount", "#amount-label", "#note",
-            "#error", "#deduct",
-        )  # fmt: skip
+        self._ready()
 
     def _ready(self) -> None:
         ids = [c.id for c in self.info.campaigns]

@@ -32,7 +32,7 @@ class ScanScreen(TillScreen):
             yield Static("", id="recent", markup=False)
 
     def on_mount(self) -> None:
-        self.after_composed(self._ready, "#card", "#recent", "#unknown")
+        self._ready()
 
     def _ready(self) -> None:
         self.watch(self.till, "recent_scans", self.show_recent)

@@ -49,7 +49,7 @@ class SetupScreen(TillScreen):
             yield Static("", id="error", classes="error", markup=False)
 
     def on_mount(self) -> None:
-        self.after_composed(self._ready, "#secret", "#kind", "#error")
+        self._ready()
 
     def _ready(self) -> None:
         first_empty = next((f for f in ("user_id", "account_id", "secret") if not self.value(f)), "secret")
