@@ -14,6 +14,7 @@ from .settings import NotConfigured, Settings, data_dir
 if TYPE_CHECKING:
     from .api.client import LoyaltyClient
     from .journal import Journal, JournaledWriter
+    from .sandbox.app import InProcessTransport, Sandbox
 
 
 def credentials_from_settings(settings: Settings) -> Any:
@@ -93,6 +94,10 @@ class Services:
     manager_name: str = "manager"
     #: Shown on the PIN screen in training only.
     training_pin: str = ""
+    #: The in-process sandbox behind ``api`` and the transport that reaches it (training only):
+    #: tests change the sandbox's faults or wrap the transport's ``handle_async_request``.
+    sandbox: Sandbox | None = None
+    transport: InProcessTransport | None = None
 
     @property
     def writer(self) -> JournaledWriter:
@@ -131,10 +136,11 @@ def demo_services(
         for suffix in ("", "-wal", "-shm"):
             Path(f"{journal_path}{suffix}").unlink(missing_ok=True)
         db_path.with_name(db_path.stem + "-copies.json").unlink(missing_ok=True)
+    transport = InProcessTransport(sandbox)
     api = LoyaltyClient(
         Credentials(ACCOUNT["user_id"], ACCOUNT["id"], ACCOUNT["secret"]),
         url="http://sandbox.invalid/api.php",
-        transport=InProcessTransport(sandbox),
+        transport=transport,
     )
     journal = Journal(journal_path)
     from .manager_pin import hash_pin
@@ -153,7 +159,30 @@ def demo_services(
         printer=_printer(settings, db_path.with_name(db_path.stem + "-copies.json")),
         confirm_earn_above=settings.confirm_earn_above,
         confirm_load_above=settings.confirm_load_above,
+        sandbox=sandbox,
+        transport=transport,
     )
+
+
+#: The instant tests and pictures stop the till's clock at (the demo data is seeded as of its day).
+FROZEN = datetime(2026, 11, 22, 14, 3, 0)
+
+
+def frozen_demo_services(
+    folder: Path, at: datetime = FROZEN, *, customers: int = 20, **sandbox: Any
+) -> Services:
+    """The demo till for repeatable tests and pictures: its data seeded as of ``at``'s day in
+    ``folder``, a clock stopped at ``at``, receipts saved in ``folder``, the theme left to
+    ``POS_TUI_THEME`` / the settings file."""
+    from .settings import load_settings
+
+    services = demo_services(
+        load_settings(), db_path=folder / "training.db", customers=customers, today=at.date(), **sandbox
+    )
+    services.clock = lambda: at
+    services.receipts_dir = folder / "receipts"
+    services.theme = ""
+    return services
 
 
 def live_services(settings: Settings) -> Services:

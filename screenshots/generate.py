@@ -16,9 +16,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from pos_tui.services import frozen_demo_services  # noqa: E402
+from pos_tui.tui.factory import make_app  # noqa: E402
 from tests.kiosk_scenes import KIOSK_SCENES  # noqa: E402
 from tests.scenes import SCENES  # noqa: E402
-from tests.till_helpers import make_app  # noqa: E402
 
 THEMES = ["pos-default", "pos-high-contrast", "pos-kiosk-low-glare"]
 
@@ -29,7 +30,7 @@ async def render(name: str, work: Path, *, theme: str = "", out: str = "") -> Pa
     size, scene = SCENES[name]
     if theme:
         os.environ["POS_TUI_THEME"] = theme
-    app = make_app(work / (out or name))
+    app = make_app(frozen_demo_services(work / (out or name)), cursor_blink=False)
     async with app.run_test(size=size) as pilot:
         await scene(pilot)
         await pilot.pause(0.2)

@@ -161,7 +161,7 @@ def test_an_unexpected_error_goes_to_the_log_not_the_terminal(tmp_path, monkeypa
     def broken(args):
         raise RuntimeError("boom in the decoder")
 
-    monkeypatch.setitem(cli._COMMANDS, "decode", broken)
+    monkeypatch.setattr("pos_tui.cli.call.cmd_decode", broken)
     assert cli.main(["decode", "--call", "customer_info", "-"]) == cli.EXIT_BUG
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "unexpected error" in err and "Traceback" not in err

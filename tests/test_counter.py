@@ -156,7 +156,7 @@ async def test_void_takes_y_not_enter_and_shows_money_without_references(tmp_pat
 
 async def test_after_a_queued_earn_nothing_says_nothing_was_recorded(tmp_path):
     app = make_app(tmp_path)
-    transport = app.services.api._http._transport
+    transport = app.services.transport
     real = transport.handle_async_request
     offline = {"on": False}
 
@@ -185,7 +185,7 @@ async def test_pending_is_visible_above_the_footer_from_start_up(tmp_path):
     from pos_tui.api import requests as rq
 
     app = make_app(tmp_path)
-    transport = app.services.api._http._transport
+    transport = app.services.transport
 
     async def down(request):
         await asyncio.sleep(3)  # the replay at start-up takes its time

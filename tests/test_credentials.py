@@ -182,7 +182,7 @@ async def test_the_setup_screen_on_first_run(tmp_path, server, monkeypatch):
 
     from pos_tui.services import live_services
     from pos_tui.settings import load_settings
-    from pos_tui.tui.app import PosApp
+    from pos_tui.tui.factory import make_app
     from pos_tui.tui.screens.customer import CustomerScreen
     from pos_tui.tui.screens.scan import ScanScreen
     from pos_tui.tui.screens.setup import SetupScreen
@@ -192,7 +192,7 @@ async def test_the_setup_screen_on_first_run(tmp_path, server, monkeypatch):
     memory = MemoryKeyring()
     monkeypatch.setattr(keyring, "get_keyring", lambda: memory)
     monkeypatch.setenv("POS_TUI_API_URL", server)
-    app = PosApp(lambda: live_services(load_settings()), training=False, cursor_blink=False)
+    app = make_app(lambda: live_services(load_settings()), training=False, cursor_blink=False)
     async with app.run_test(size=(100, 32)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.screen.composed)
         screen = app.screen

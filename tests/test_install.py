@@ -88,7 +88,7 @@ def test_the_wheel_carries_the_stylesheet_and_themes(installed: Path, tmp_path: 
         [
             python,
             "-c",
-            "import pos_tui, pos_tui.themes as t; from importlib.resources import files; "
+            "import pos_tui, pos_tui.tui.theming as t; from importlib.resources import files; "
             "print(pos_tui.__file__); print((files('pos_tui.tui') / 'pos.tcss').is_file()); "
             "print(' '.join(p.stem for p in sorted(t.shipped_dir().glob('*.toml'))))",
         ],

@@ -357,6 +357,6 @@ async def test_a_card_scanned_while_the_kiosk_starts_is_shown_once_it_has(tmp_pa
 def test_the_kiosks_first_screen_needs_no_api_models_or_http():
     from .test_project import imported_after
 
-    modules = imported_after("import pos_tui.cli_kiosk, pos_tui.tui.kiosk, pos_tui.tui.screens.kiosk")
+    modules = imported_after("import pos_tui.cli.kiosk, pos_tui.tui.kiosk, pos_tui.tui.screens.kiosk")
     for heavy in ("pos_tui.api.models", "httpx", "lxml", "starlette", "uvicorn", "sqlite3", "pyfiglet"):
         assert heavy not in modules, f"{heavy} is imported before the kiosk's first screen"

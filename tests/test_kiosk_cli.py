@@ -8,7 +8,7 @@ import keyring
 import pytest
 
 from pos_tui import cli
-from pos_tui.cli_kiosk import _live_factory, clean_environment
+from pos_tui.cli.kiosk import _live_factory, clean_environment
 from pos_tui.kiosk import KioskRefused, verify_pin
 from pos_tui.settings import load_settings
 

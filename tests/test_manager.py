@@ -257,7 +257,7 @@ async def test_dashboard_shows_every_part(tmp_path):
 
 
 async def _earn_and_redeem(app) -> None:
-    from pos_tui.tui.app import WriteResult
+    from pos_tui.tui.writes import WriteResult
 
     card = rq.CustomerRef(card_number=JANE["card_number"])
     result = await app.write(rq.GiftCardLoad(customer=card, campaign_id=GIFT, amount=Decimal("10")))

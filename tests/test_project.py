@@ -20,7 +20,7 @@ PLAIN = [
     "pos_tui/services.py",
     "pos_tui/logs.py",
     "pos_tui/printing",
-    "pos_tui/cli_printer.py",
+    "pos_tui/cli/printer.py",
 ]
 
 

@@ -17,7 +17,7 @@ pytest.importorskip("textual_serve", reason="the training room needs textual-ser
 
 import aiohttp  # noqa: E402  (textual-serve brings it)
 
-from pos_tui.cli_serve import is_loopback  # noqa: E402
+from pos_tui.cli.serve import is_loopback  # noqa: E402
 from pos_tui.room_session import ALLOWED_ENV  # noqa: E402
 
 from .room_helpers import PASSWORD, Room, running_room  # noqa: E402

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from pos_tui.themes import DEFAULT, load_themes, parse_theme
+from pos_tui.tui.theming import DEFAULT, load_themes, parse_theme
 
 from .conftest import ROOT
 from .scenes import customer_five_kinds

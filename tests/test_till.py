@@ -309,7 +309,10 @@ async def test_void_from_the_receipt_reverses_exactly(tmp_path):
         await until(pilot, lambda: isinstance(app.screen, ReceiptScreen) and app.screen.query("#paper"))
         assert (await balance(app, GIFT)).balance == Decimal("68.20")
         await pilot.press("v")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        # The screen is current as soon as it is pushed; its widgets come with its compose.
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.query("#confirm-details")
+        )
         details = str(app.screen.query_one("#confirm-details", Static).render())
         assert "removes the €12.50 loaded" in details and "Jane Doe" in details
         await pilot.press("y")
@@ -410,7 +413,7 @@ async def test_an_unknown_outcome_is_said_plainly_and_the_card_waits(tmp_path):
     from pos_tui.tui.widgets import PendingBadge
 
     app = make_app(tmp_path, faults="record_activity:after_commit=1,customer_balance:http502=1")
-    sandbox = app.services.api._http._transport._inner.app  # the in-process sandbox behind the client
+    sandbox = app.services.sandbox  # the in-process sandbox behind the client
     async with app.run_test(size=SIZE) as pilot:
         await open_jane(pilot)
         await pilot.press("plus")
@@ -435,7 +438,7 @@ async def test_offline_earn_prints_a_pending_receipt_and_is_sent_later(tmp_path)
     from pos_tui.tui.widgets import PendingBadge
 
     app = make_app(tmp_path)
-    transport = app.services.api._http._transport
+    transport = app.services.transport
     real = transport.handle_async_request
     offline = {"on": False}
 
@@ -506,3 +509,69 @@ async def test_a_scan_whose_keys_reach_a_lagging_loop_in_pieces_stays_whole(tmp_
         await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
         assert app.screen.info.customer.name == "John Doe"
         assert app.screen_stack[0].query_one("#card", Input).value == ""
+
+
+async def test_two_pieces_of_work_under_way_never_clear_each_others_busy_line(tmp_path):
+    """A search and a card lookup overlap: the search ends first, the lookup is still shown."""
+    import asyncio
+
+    from pos_tui.tui.screens.find import FindScreen
+    from pos_tui.tui.widgets import BusyLine
+
+    app = make_app(tmp_path)
+    transport = app.services.transport
+    real = transport.handle_async_request
+    gates = {"customer_find": asyncio.Event(), "customer_info": asyncio.Event()}
+
+    async def gated(request):
+        body = request.content.decode()
+        for call, gate in gates.items():
+            if f"type={call}" in body:
+                await gate.wait()
+        return await real(request)
+
+    transport.handle_async_request = gated
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, FindScreen))
+        app.screen.find("Doe")
+        await until(pilot, lambda: app.busy == "Searching for Doe…")
+        await scan(pilot, JOHN["card_number"])
+        await until(pilot, lambda: app.busy == f"Looking up {JOHN['card_number']}…")
+        gates["customer_find"].set()  # the search answers first
+        await until(pilot, lambda: "found" in str(app.screen.query_one("#found", Static).render()))
+        assert app.busy == f"Looking up {JOHN['card_number']}…"  # the lookup is still under way
+        assert app.screen.query_one(BusyLine).has_class("-busy")
+        gates["customer_info"].set()
+        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        assert app.busy == ""
+
+
+async def test_composed_children_are_mounted_before_the_parents_mount():
+    """The fact the till's screens stand on (they set up in on_mount, no waiting): Textual mounts
+    every widget a screen composes, nested in containers, before the screen's own Mount."""
+    from textual.app import App
+    from textual.containers import Horizontal, Vertical
+    from textual.screen import Screen
+    from textual.widgets import Checkbox
+
+    seen: list[bool] = []
+
+    class Nested(Screen[None]):
+        def compose(self):
+            with Vertical(), Horizontal():
+                yield Input(id="deep")
+                with Vertical(), Horizontal():
+                    yield Checkbox(id="deeper")
+                    yield OptionList(id="deepest")
+
+        def on_mount(self) -> None:
+            found = [self.query_one(f"#{name}") for name in ("deep", "deeper", "deepest")]
+            seen.append(all(widget.is_mounted for widget in found))
+
+    async with App[None]().run_test() as pilot:
+        for _ in range(10):
+            await pilot.app.push_screen(Nested())
+            await pilot.app.pop_screen()
+        await pilot.pause()
+    assert seen == [True] * 10

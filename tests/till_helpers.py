@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,27 +12,18 @@ from textual._time import get_time
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
-from pos_tui.services import demo_services
-from pos_tui.settings import load_settings
+from pos_tui.services import FROZEN, frozen_demo_services
+from pos_tui.tui import factory
 from pos_tui.tui.app import PosApp
 
-FROZEN = datetime(2026, 11, 22, 14, 3, 0)
+__all__ = ["FROZEN", "make_app", "scan", "type_slowly", "until"]
 
 
-def make_app(tmp_path: Path, **kw: Any) -> PosApp:
+def make_app(tmp_path: Path, *, theme_dirs: list[Path] | None = None, **sandbox: Any) -> PosApp:
     """The demo till with its data seeded as of FROZEN's day, a frozen clock and no cursor blink."""
-    theme_dirs = kw.pop("theme_dirs", None)
-    services = demo_services(
-        load_settings(),
-        db_path=tmp_path / "training.db",
-        customers=kw.pop("customers", 20),
-        today=FROZEN.date(),
-        **kw,
+    return factory.make_app(
+        frozen_demo_services(tmp_path, **sandbox), theme_dirs=theme_dirs, cursor_blink=False
     )
-    services.clock = lambda: FROZEN
-    services.receipts_dir = tmp_path / "receipts"
-    services.theme = ""  # the theme follows POS_TUI_THEME / the settings file in tests
-    return PosApp(services, cursor_blink=False, theme_dirs=theme_dirs)
 
 
 async def scan(pilot: Pilot[Any], text: str, terminator: str = "enter", at: float | None = None) -> None:

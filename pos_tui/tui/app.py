@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -15,30 +13,20 @@ from textual import events, on, work
 from textual._time import get_time  # the clock Textual stamps key events with
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.driver import Driver
-from textual.message import Message
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from ..api import errors
-from ..cards import Held, WedgeBuffer, mask_card, parse_card
-from . import readtime
+from ..cards import Held, mask_card, parse_card
+from . import messages
 from .keypump import KeyPump
 from .wording import explain
+from .writes import WritingApp
 
 if TYPE_CHECKING:
     from ..services import Services
 
 log = logging.getLogger("pos_tui.till")
-
-
-@dataclass(frozen=True)
-class WriteResult:
-    receipt: Any = None
-    confirmed: bool = False
-    transaction_id: str = ""
-    message: str = ""
-    queued: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,7 +36,7 @@ class ScanRecord:
     result: str = "…"
 
 
-class PosApp(App[None]):
+class PosApp(WritingApp):
     """The till. ``services`` carries the API client and the till's options (see ``Services``)."""
 
     CSS_PATH = "pos.tcss"
@@ -59,54 +47,40 @@ class PosApp(App[None]):
         Binding("f9", "manager", "Manager", show=False),  # in the README; the footers stay as they were
     ]
     DUPLICATE_SCAN_SECONDS = 1.0
-    #: How long read keys may stay queued before held keys are released anyway (a lost count).
-    QUEUED_KEYS_PATIENCE = 1.0
-    #: Keys that act at once even while a screen sets up (the rest wait in the type-ahead):
+    RECENT_SCANS = 5
+    #: Keys that act at once even while a screen sets up (the rest wait in the key pump):
     #: Escape leaves a screen whose set-up waits on a slow server.
     NEVER_TYPED_AHEAD = frozenset({"escape", "ctrl+q", "ctrl+c", "ctrl+p", "f1"})
 
-    #: What the till is waiting for ("" when idle); every screen shows it.
-    busy: reactive[str] = reactive("")
     #: A card that matched nobody: "+" starts an earn that creates the customer.
     unknown_card: reactive[str] = reactive("")
-    #: Bumped whenever ``recent_scans`` changes.
-    scans_changed: reactive[int] = reactive(0)
-    #: Journalled writes not yet confirmed (shown on every screen).
-    pending: reactive[int] = reactive(0)
-
-    def get_driver_class(self) -> type[Driver]:
-        readtime.install()  # a reader's burst keeps one time however busy the event loop is
-        return super().get_driver_class()
+    #: The last cards scanned, newest first.
+    recent_scans: reactive[tuple[ScanRecord, ...]] = reactive(())
+    #: Text fields blink their cursor; ``make_app(cursor_blink=False)`` stops it for repeatable pictures.
+    cursor_blink = True
 
     def __init__(
         self,
         services: Services | Callable[[], Services],
         *,
         training: bool | None = None,
-        cursor_blink: bool = True,
         theme_dirs: list[Path] | None = None,
         manager: bool = False,
     ) -> None:
         """``services``, or a factory that builds them: then the first screen is shown at once and
         the services (settings, HTTP client, sandbox: the heavy imports) are built in a thread."""
-        super().__init__()
-        self._services: Services | None = None
+        given = None if callable(services) else services
+        super().__init__(given, scan_gap=given.scan_gap if given else 0.03)
         self._factory: Callable[[], Services] | None = None
         if callable(services):
             self._factory = services
             self.training = bool(training)
         else:
-            self._services = services
             self.training = services.training
-        self.cursor_blink = cursor_blink
-        self.wedge = WedgeBuffer(gap=self._services.scan_gap if self._services else 0.03)
-        self.recent_scans: deque[ScanRecord] = deque(maxlen=5)
-        self.write_in_flight = False
         self.last_campaign_id = ""
         self._last_scan: tuple[str, float] = ("", -1e9)
         self._waiting_scans: list[str] = []
         self.pump = KeyPump(self, self._pass_on)  # a person's keys, one at a time
-        self.keys_seen = 0  # keys handled, against readtime.keys_read(): are keys still queued?
         if self.training:
             self.sub_title = "TRAINING"
         self._theme_problems: list[str] = []
@@ -114,8 +88,25 @@ class PosApp(App[None]):
         #: Open the manager area (behind the PIN) once the services are ready (``demo --manager``).
         self.start_in_manager = manager
 
+    # Messages from the screens -----------------------------------------------------------------
+
+    @on(messages.CampaignUsed)
+    def _campaign_used(self, message: messages.CampaignUsed) -> None:
+        self.last_campaign_id = message.campaign_id
+
+    @on(messages.StoreHeaderRead)
+    def _store_header_read(self, message: messages.StoreHeaderRead) -> None:
+        self.services.store = message.header
+
+    @on(messages.ReceiptWidthChosen)
+    def _receipt_width_chosen(self, message: messages.ReceiptWidthChosen) -> None:
+        from ..settings import update_settings_file  # remembered for the next start too
+
+        self.services.receipt_width = width = message.width
+        self.run_worker(lambda: update_settings_file(receipt_width=width), thread=True, exit_on_error=False)
+
     def _install_themes(self, dirs: list[Path] | None) -> None:
-        from ..themes import configured_theme, load_themes
+        from .theming import configured_theme, load_themes
 
         themes, problems = load_themes(dirs)
         for theme in themes:
@@ -128,7 +119,7 @@ class PosApp(App[None]):
 
     def use_theme(self, name: str) -> None:
         """Switch theme; an unknown name gets a notice and the store default."""
-        from ..themes import DEFAULT
+        from .theming import DEFAULT
 
         if name in self.available_themes:
             self.theme = name
@@ -160,16 +151,6 @@ class PosApp(App[None]):
         """Notifications show text from outside (names, server messages) literally."""
         super().notify(message, markup=markup, **kwargs)
 
-    @property
-    def services(self) -> Services:
-        if self._services is None:
-            raise RuntimeError("the till is still starting")
-        return self._services
-
-    @property
-    def ready(self) -> bool:
-        return self._services is not None
-
     def on_mount(self) -> None:
         self.run_worker(self.pump.run(), name="keys", group="keys", exit_on_error=False)
         if self._services is not None:
@@ -186,7 +167,7 @@ class PosApp(App[None]):
         self.call_after_refresh(lambda: setattr(self, "_remember_theme", True))
 
     def _start(self) -> None:
-        self.busy = "Starting…"
+        self._starting = self.start_busy("Starting…")
         assert self._factory is not None
         self.run_worker(self._factory, thread=True, group="startup", exit_on_error=False)
 
@@ -198,7 +179,7 @@ class PosApp(App[None]):
             for problem in self._theme_problems:
                 self.notify(problem, severity="warning", timeout=15)
             self._theme_problems = []
-        self.busy = ""
+        self.end_busy(self._starting)
         self.refresh_pending()
         self.replay_journal()
         waiting, self._waiting_scans = self._waiting_scans, []
@@ -221,46 +202,21 @@ class PosApp(App[None]):
         if self._services is not None:
             await self._services.aclose()
 
-    # Card reader -----------------------------------------------------------------------------
+    # Card reader (the key path itself is WedgeApp's) -----------------------------------------
 
-    async def on_event(self, event: events.Event) -> None:
-        """Every key passes the wedge first, so a reader's burst is a scan wherever the focus is.
-        A person's key is held only until ``scan_gap`` shows no reader-fast key followed it; keys
-        of a burst shown before a stall are taken back from the field when the scan completes."""
-        if not isinstance(event, events.Key) or event.is_forwarded:  # a key bubbling back: seen
-            await super().on_event(event)
-            return
-        if self._secret_focused() or self._palette_open():  # never read as a scan
-            for held in [*self.wedge.release_all(), Held(event.key, event.character, event.time, event)]:
-                await self._deliver(held)  # in order, behind the keys already on their way
-            return
-        self.keys_seen += 1
-        released, scan = self.wedge.feed(Held(event.key, event.character, event.time, event))
-        for held in released:
-            await self._deliver(held)
-        if self.wedge.undo is not None:
-            self._take_back(self.wedge.undo)
-        if scan is not None:
-            self.handle_scan(scan, at=event.time)
-        if self.wedge.held:
-            # The timer only queues a message, so the release is handled after every key already
-            # queued: a burst's keys, stamped microseconds apart, are all seen before it.
-            self.set_timer(self.wedge.gap + 0.002, lambda: self.post_message(self.ReleaseTyping()))
-
-    def _palette_open(self) -> bool:
-        """The command palette takes typed commands: fast typing there ("theme" then Enter) is
-        never a card (nor is anything logged from it)."""
+    def key_is_private(self, event: events.Key) -> bool:
+        """A PIN or secret field, or the command palette: its keys are never read as a scan,
+        never logged (fast typing of "theme" then Enter in the palette is a command, not a card)."""
         from textual.command import CommandPalette
-
-        return isinstance(self.screen, CommandPalette)
-
-    def _secret_focused(self) -> bool:
         from textual.widgets import Input
+
+        if isinstance(self.screen, CommandPalette):
+            return True
 
         focused = self.focused
         return isinstance(focused, Input) and focused.password
 
-    async def _deliver(self, held: Held) -> None:
+    async def deliver_key(self, held: Held) -> None:
         """Pass a person's key on, through the pump (one at a time, waiting for a screen that sets
         up); Escape, Ctrl+Q, Ctrl+P and F1 act at once while the pump waits."""
         if self.pump.waiting and held.key in self.NEVER_TYPED_AHEAD:
@@ -284,7 +240,7 @@ class PosApp(App[None]):
             held.snapshot = (target, before)
         await App.on_event(self, held.event)  # type: ignore[arg-type]
 
-    def _take_back(self, held: Held) -> None:
+    def take_back_key(self, held: Held) -> None:
         self.pump.take_back(held)
         if not isinstance(held.snapshot, tuple):
             return
@@ -297,20 +253,8 @@ class PosApp(App[None]):
 
         target.call_later(restore)
 
-    class ReleaseTyping(Message):
-        """Time to hand held keys to the focused widget, if no faster key followed them."""
-
-    @on(ReleaseTyping)
-    async def _release_typing(self) -> None:
-        now = get_time()
-        run = self.wedge.run  # the held keys and those shown since the last pause
-        if run and readtime.keys_read() > self.keys_seen and now - run[-1].time < self.QUEUED_KEYS_PATIENCE:
-            # Keys already read are still queued (a busy loop lags behind the reader): they, not
-            # the clock, say whether a fast key followed. Ask again after them (within reason).
-            self.set_timer(self.wedge.gap, lambda: self.post_message(self.ReleaseTyping()))
-            return
-        for held in self.wedge.flush(now):
-            await self._deliver(held)
+    def card_read(self, raw: str, at: float) -> None:
+        self.handle_scan(raw, at=at)
 
     def handle_scan(self, raw: str, at: float | None = None) -> None:
         """A card read; ``at`` is when the reader sent it (its terminator key's own timestamp).
@@ -337,8 +281,7 @@ class PosApp(App[None]):
         if holds is not None and holds(read.number):
             self.notify("That card is already open here.")
             return
-        self.recent_scans.appendleft(ScanRecord(read.number, self.clock()))
-        self.scans_changed += 1
+        self.recent_scans = (ScanRecord(read.number, self.clock()), *self.recent_scans)[: self.RECENT_SCANS]
         if not self.ready:
             self._waiting_scans.append(read.number)
             return
@@ -358,7 +301,7 @@ class PosApp(App[None]):
     @work(exclusive=True, group="lookup", exit_on_error=False)
     async def lookup(self, card_number: str, code: str) -> None:
         shown = card_number or code
-        self.busy = f"Looking up {shown}…"
+        busy = self.start_busy(f"Looking up {shown}…")
         try:
             info = await self.services.api.customer_info(card_number=card_number or None, code=code or None)
         except errors.NoMatchError:
@@ -373,15 +316,17 @@ class PosApp(App[None]):
             self.notify(message, severity=severity, timeout=10)
             return
         finally:
-            self.busy = ""
+            self.end_busy(busy)
         self._note_scan(shown, info.customer.name or info.customer.code)
         self.show_customer(info)
 
     def _note_scan(self, number: str, result: str) -> None:
-        for index, record in enumerate(self.recent_scans):
+        """The lookup's result beside the newest scan of that card still waiting for one."""
+        scans = list(self.recent_scans)
+        for index, record in enumerate(scans):
             if record.number == number and record.result == "…":
-                self.recent_scans[index] = ScanRecord(record.number, record.at, result)
-                self.scans_changed += 1
+                scans[index] = replace(record, result=result)
+                self.recent_scans = tuple(scans)
                 break
 
     def back_to_scan(self) -> None:
@@ -402,73 +347,6 @@ class PosApp(App[None]):
         assert isinstance(screen, CustomerScreen)
         screen.load(info)
         self.push_screen(screen)
-
-    # Writes -------------------------------------------------------------------------------------
-
-    async def write(self, request: Any, label: str = "Recording…", *, approver: str = "") -> WriteResult:
-        """Send an earn or a redemption through the journal and say what happened, plainly."""
-        from ..journal import BLOCKED, CardBlocked, State, verdict
-
-        writer = self.services.writer
-        self.write_in_flight = True
-        self.busy = label
-        try:
-            outcome = await writer.submit(request, approver=approver)
-        except CardBlocked:
-            self.replay_journal()
-            return WriteResult(message=BLOCKED)
-        finally:
-            self.write_in_flight = False
-            self.busy = ""
-            await self.count_pending()
-        entry = outcome.entry
-        said = verdict(entry)
-        if entry.state == State.CONFIRMED:
-            return WriteResult(receipt=outcome.receipt, confirmed=True, transaction_id=entry.transaction_id)
-        if entry.state == State.QUEUED:
-            from ..receipt import provisional_receipt
-
-            self.set_timer(15, self.replay_journal)
-            return WriteResult(receipt=provisional_receipt(request), queued=True)
-        if entry.state in (State.SENT, State.UNKNOWN):  # keep checking
-            self.set_timer(15, self.replay_journal)
-        return WriteResult(message=said.message)
-
-    async def void(self, delete: Any, *, card_number: str = "", approver: str = "") -> str:
-        """Void a transaction through the journal. "" when done, else what the cashier should know."""
-        from ..journal import BLOCKED, CardBlocked, State, verdict
-
-        try:
-            outcome = await self.services.writer.void(delete, card_number=card_number, approver=approver)
-        except CardBlocked:
-            self.replay_journal()
-            return BLOCKED
-        finally:
-            await self.count_pending()
-        said = verdict(outcome.entry)
-        if outcome.entry.state in (State.SENT, State.UNKNOWN):
-            self.set_timer(15, self.replay_journal)
-        return "" if said.done else said.message
-
-    def refresh_pending(self) -> None:
-        """Count the open journal entries in a worker (a SQLite read never runs on the event loop)."""
-        self.run_worker(self.count_pending(), group="pending", exclusive=True, exit_on_error=False)
-
-    async def count_pending(self) -> None:
-        from ..journal import OPEN_STATES
-
-        journal = self.services.journal
-        self.pending = await asyncio.to_thread(journal.count, OPEN_STATES) if journal is not None else 0
-
-    @work(exclusive=True, group="journal", exit_on_error=False)
-    async def replay_journal(self) -> None:
-        """Settle what a crash or a network problem left open; again later while anything stays open."""
-        if not self.ready:
-            return
-        await self.services.writer.replay()
-        await self.count_pending()
-        if self.pending:  # unknown or queued: look again later
-            self.set_timer(15, self.replay_journal)
 
     # Failures --------------------------------------------------------------------------------
 
@@ -511,7 +389,7 @@ class PosApp(App[None]):
         from ..settings import NotConfigured, SettingsError
 
         if isinstance(error, NotConfigured) and not self.training:
-            self.busy = ""
+            self.end_busy(self._starting)
             self._offer_setup(str(error))
             return
         if isinstance(error, SettingsError):

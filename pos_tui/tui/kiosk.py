@@ -14,19 +14,16 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import events, on, work
+from textual import events, work
 from textual._time import get_time  # the clock Textual stamps key events with
-from textual.app import App
 from textual.binding import BindingType
-from textual.driver import Driver
-from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from ..api import errors
-from ..cards import Held, WedgeBuffer, mask_card, parse_card
+from ..cards import Held, mask_card, parse_card
 from ..kiosk import Guard, KioskOptions, kiosk_view, verify_pin
-from . import readtime
 from .screens.kiosk import KioskCustomerScreen, KioskManagerScreen, KioskPinScreen, KioskScanScreen
+from .wedge import WedgeApp
 
 if TYPE_CHECKING:
     from ..services import Services
@@ -40,15 +37,11 @@ EXIT_CRASH = 70
 SORRY = "Sorry, your balance cannot be shown right now. Please ask at the counter."
 
 
-class KioskApp(App[None], inherit_bindings=False):
+class KioskApp(WedgeApp, inherit_bindings=False):
     CSS_PATH = "kiosk.tcss"
     TITLE = "pos-tui kiosk"
     BINDINGS: ClassVar[list[BindingType]] = []
     ENABLE_COMMAND_PALETTE = False
-
-    def get_driver_class(self) -> type[Driver]:
-        readtime.install()  # a reader's burst keeps one time however busy the event loop is
-        return super().get_driver_class()
 
     def __init__(
         self,
@@ -59,20 +52,18 @@ class KioskApp(App[None], inherit_bindings=False):
         theme_dirs: Any = None,
     ) -> None:
         """``services`` or a factory run in a thread behind the first screen (the sandbox, the client)."""
-        super().__init__()
+        super().__init__(scan_gap=options.scan_gap)
         self.options = options
         self._factory = services if callable(services) else None
         self._services = None if callable(services) else services
         self.guard = guard or Guard()
-        self.wedge = WedgeBuffer(gap=options.scan_gap)
-        self.keys_seen = 0  # keys handled, against readtime.keys_read()
         self.crashed = False
         self.generation = 0  # bumped by every wipe: a lookup that started before it is dropped
         self._recent_keys: list[tuple[str, float]] = []
         self._waiting = ""  # a card scanned while the kiosk was starting
         self.last_activity = get_time()
         self.dirty = False  # something of a customer (a key, a scan, a screen) may be showing
-        from ..themes import load_themes
+        from .theming import load_themes
 
         themes, problems = load_themes(theme_dirs)
         for theme in themes:
@@ -134,35 +125,22 @@ class KioskApp(App[None], inherit_bindings=False):
 
     # Keys ---------------------------------------------------------------------------------------
 
-    async def on_event(self, event: events.Event) -> None:
-        """Every key: the wedge first (a reader's burst is a scan), then the screen's ``kiosk_key``.
-        Keys never reach Textual's bindings, focus or palette."""
-        if not isinstance(event, events.Key) or event.is_forwarded:  # a key bubbling back: seen
-            await super().on_event(event)
-            return
+    # (The key path is WedgeApp's: the wedge first, a reader's burst is a scan. Keys never reach
+    # Textual's bindings, focus or palette: each is stopped, and a person's key goes to the
+    # screen's ``kiosk_key``.)
+
+    def key_arrived(self, event: events.Key) -> None:
         event.stop()
         self.touch()
-        self.keys_seen += 1
-        released, scan = self.wedge.feed(Held(event.key, event.character, event.time, event))
-        for held in released:
-            self._typed(held.key, held.character, held.time)
-        if scan is not None:
-            self.handle_scan(scan)
-        if self.wedge.held:
-            self.set_timer(self.wedge.max_gap * 1.2, lambda: self.post_message(self.ReleaseTyping()))
 
-    class ReleaseTyping(Message):
-        """Time to hand held keys to the screen, if no faster key followed them."""
+    async def deliver_key(self, held: Held) -> None:
+        self._typed(held.key, held.character, held.time)
 
-    @on(ReleaseTyping)
-    def _release_typing(self) -> None:
-        now, run = get_time(), self.wedge.run
-        if run and readtime.keys_read() > self.keys_seen and now - run[-1].time < 1:
-            # keys already read are still queued: they decide, not the clock (as in the till)
-            self.set_timer(self.wedge.gap, lambda: self.post_message(self.ReleaseTyping()))
-            return
-        for held in self.wedge.flush(now):
-            self._typed(held.key, held.character, held.time)
+    def card_read(self, raw: str, at: float) -> None:
+        self.handle_scan(raw)
+
+    def release_delay(self) -> float:
+        return self.wedge.max_gap * 1.2
 
     def _typed(self, key: str, character: str | None, at: float) -> None:
         self._recent_keys = [*self._recent_keys[-1:], (key, at)]

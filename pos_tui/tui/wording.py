@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..api import errors
 
+if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
 
-def explain(exc: BaseException, *, write: bool = False) -> tuple[str, str]:
-    """(message, severity) for an API failure."""
+
+def explain(exc: BaseException, *, write: bool = False) -> tuple[str, SeverityLevel]:
+    """(message, severity) for an API failure; the severity is Textual's, for ``notify``."""
     if isinstance(exc, errors.AuthenticationError):
         return (
             "The loyalty service refused this till's login. Ask a manager to check the settings.",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
@@ -28,7 +27,7 @@ def first_problem(exc: ValidationError) -> str:
 
 class TillScreen(Screen[Any]):
     TITLE = ""
-    #: Set by screens whose set-up waits for nested widgets (see ``after_composed``).
+    #: Set once the screen is mounted, with all it composed (tests wait for it).
     composed = False
     #: False while the screen sets up (its fields not there or not focused yet): the keys a person
     #: types meanwhile wait in the app's key pump, and go on, in order, once ``welcome_keys``.
@@ -57,17 +56,11 @@ class TillScreen(Screen[Any]):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
-    def after_composed(self, callback: Callable[[], object], *selectors: str, tries: int = 500) -> None:
-        """Run ``callback`` once the widgets nested in containers exist. A screen's Mount can come
-        before its grandchildren are mounted (each container composes in its own task), and waiting
-        inside a handler would block the pump they need, so this re-checks on a short timer."""
-        if all(self.query(selector) for selector in selectors):
-            self.composed = True
-            callback()
-        elif tries:
-            self.set_timer(0.01, lambda: self.after_composed(callback, *selectors, tries=tries - 1))
-        else:
-            raise RuntimeError(f"{type(self).__name__}: {selectors} never appeared")
+    def on_mount(self) -> None:
+        # Textual mounts every widget a screen composes, however deeply nested, before the
+        # screen's own Mount (tests/test_till.py keeps that fact): a subclass's on_mount, which
+        # runs before this one, can query and focus them straight away.
+        self.composed = True
 
     def holds_card(self, number: str) -> bool:
         """Whether this screen is mid-transaction for that card (a re-scan must not wipe it)."""

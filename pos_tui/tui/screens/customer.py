@@ -174,7 +174,7 @@ class CustomerScreen(TillScreen):
     @work(exclusive=True, group="customer", exit_on_error=False)
     async def reload(self) -> None:
         c = self.info.customer
-        self.till.busy = "Refreshing balances…"
+        busy = self.till.start_busy("Refreshing balances…")
         try:
             info = await self.till.services.api.customer_info(
                 code=c.code or None, card_number=c.card_number or None
@@ -184,5 +184,5 @@ class CustomerScreen(TillScreen):
             self.notify(message, severity=severity)
             return
         finally:
-            self.till.busy = ""
+            self.till.end_busy(busy)
         self.show(info)

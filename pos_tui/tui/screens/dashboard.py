@@ -50,7 +50,7 @@ class DashboardScreen(TillScreen):
             yield Static("", id="dash-lists")
 
     def on_mount(self) -> None:
-        self.after_composed(self.action_refresh, "#dash-activity")
+        self.action_refresh()
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -60,7 +60,7 @@ class DashboardScreen(TillScreen):
 
     @work(exclusive=True, group="dashboard", exit_on_error=False)
     async def refresh_dashboard(self) -> None:
-        self.till.busy = "Loading the dashboard…"
+        busy = self.till.start_busy("Loading the dashboard…")
         try:
             board = await self.till.services.api.dashboard(
                 most_active=5,
@@ -76,7 +76,7 @@ class DashboardScreen(TillScreen):
             self.query_one("#dash-totals", Static).update(explain(exc)[0])
             return
         finally:
-            self.till.busy = ""
+            self.till.end_busy(busy)
         await self.show(board)
 
     async def show(self, board: Any) -> None:

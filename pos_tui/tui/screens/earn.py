@@ -14,6 +14,7 @@ from ...amounts import above_limit, currency_decimals, money, parse_amount, pars
 from ...api import errors
 from ...api import models as m
 from ...api import requests as rq
+from ..messages import CampaignUsed
 from ..widgets import Field
 from ..wording import explain
 from .base import WriteScreen
@@ -98,9 +99,7 @@ class EarnScreen(CampaignForm):
             yield from self.compose_error()
 
     def on_mount(self) -> None:
-        self.after_composed(
-            self._ready, "#campaign", "#item", "#quantity", "#note", "#email", "#error", "#visit-text"
-        )
+        self._ready()
 
     def _ready(self) -> None:
         for kind in self.query(".kind"):
@@ -115,7 +114,7 @@ class EarnScreen(CampaignForm):
             self.welcome_keys()  # whatever happened, the keys typed meanwhile go on
 
     async def _load_campaigns(self) -> None:
-        self.till.busy = "Loading campaigns…"
+        busy = self.till.start_busy("Loading campaigns…")
         try:
             listed = [c for c in (await self.till.services.api.campaigns_list()).campaigns if c.id]
         except errors.LoyaltyError as exc:
@@ -127,7 +126,7 @@ class EarnScreen(CampaignForm):
                 for c in self.info.campaigns
             ]
         finally:
-            self.till.busy = ""
+            self.till.end_busy(busy)
         self.campaigns[:] = listed
         self.set_campaigns([(f"{c.name} — {m.KIND_TITLES.get(c.type, c.type)}", c.id) for c in listed])
         ids = [c.id for c in listed]
@@ -271,7 +270,7 @@ class EarnScreen(CampaignForm):
         details = self.registration()
         if not details or self.registered:
             return True
-        self.till.busy = "Registering the customer…"
+        busy = self.till.start_busy("Registering the customer…")
         try:
             await self.till.services.api.record_customer(
                 campaign_id=request.campaign_id,
@@ -293,7 +292,7 @@ class EarnScreen(CampaignForm):
             )
             return False
         finally:
-            self.till.busy = ""
+            self.till.end_busy(busy)
         self.registered = True
         name = " ".join(p for p in (details["first_name"], details["last_name"]) if p)
         self.customer_name = name or self.customer_name
@@ -318,10 +317,10 @@ def finish(screen: WriteScreen, request: Any, result: Any, customer: rq.Customer
     from .receipt import ReceiptScreen
 
     if result.receipt is not None:
-        screen.till.last_campaign_id = request.campaign_id
+        screen.till.post_message(CampaignUsed(request.campaign_id))
         screen.app.switch_screen(ReceiptScreen(result.receipt, customer=customer, pending=result.queued))
     elif result.confirmed:
-        screen.till.last_campaign_id = request.campaign_id
+        screen.till.post_message(CampaignUsed(request.campaign_id))
         screen.notify(
             f"Recorded as transaction {result.transaction_id} (confirmed after a connection problem)."
         )

@@ -38,7 +38,7 @@ class FindScreen(TillScreen):
 
     @work(exclusive=True, group="find", exit_on_error=False)
     async def find(self, text: str) -> None:
-        self.till.busy = f"Searching for {text}…"
+        busy = self.till.start_busy(f"Searching for {text}…")
         table = self.query_one("#matches", DataTable)
         try:
             result = await self.till.services.api.customer_find(text)
@@ -49,7 +49,7 @@ class FindScreen(TillScreen):
             self.notify(explain(exc)[0], severity="error")
             return
         finally:
-            self.till.busy = ""
+            self.till.end_busy(busy)
         table.clear()
         for c in self.matches:
             table.add_row(*literal(c.name, c.card_number, c.phone, c.email, c.city))

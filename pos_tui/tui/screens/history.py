@@ -55,7 +55,7 @@ class HistoryScreen(TillScreen):
 
     @work(exclusive=True, group="history", exit_on_error=False)
     async def load(self) -> None:
-        self.till.busy = "Loading history…"
+        busy = self.till.start_busy("Loading history…")
         try:
             result = await self.till.services.api.customer_balance(
                 campaign_id=self.campaign.id, code=self.info.customer.code, transactions_number=20
@@ -64,7 +64,7 @@ class HistoryScreen(TillScreen):
             self.notify(explain(exc)[0], severity="error")
             return
         finally:
-            self.till.busy = ""
+            self.till.end_busy(busy)
         self.rows = result.transactions
         table = self.query_one("#history", DataTable)
         table.clear()

@@ -106,7 +106,7 @@ class ShiftScreen(TillScreen):
         if printer is None or not printer.enabled:
             self.notify("No printer is set up (the printer setting, or POS_TUI_PRINTER).", severity="warning")
             return
-        self.till.busy = "Printing…"
+        self._printing = self.till.start_busy("Printing…")
         self.print_report(printer, [printer.fold(line) for line in self.lines])
 
     @work(group="print", exit_on_error=False, thread=True)
@@ -125,7 +125,7 @@ class ShiftScreen(TillScreen):
         self.app.call_from_thread(self._printed, problem)
 
     def _printed(self, problem: str) -> None:
-        self.till.busy = ""
+        self.till.end_busy(self._printing)
         if problem:
             self.notify(problem, title="Not printed", severity="error", timeout=15, markup=False)
         else:
@@ -142,7 +142,7 @@ class ShiftScreen(TillScreen):
             if not await self.app.push_screen_wait(ConfirmScreen(question, details)):
                 self.app.pop_screen()
                 return
-        self.till.busy = "Reading the shift…"
+        busy = self.till.start_busy("Reading the shift…")
         try:
             self.report = await shift_report(self.till.services, self.kind)
         except (CannotClose, ShiftAlreadyClosed) as exc:
@@ -152,7 +152,7 @@ class ShiftScreen(TillScreen):
             text.update(Text(explain(exc)[0]))
             return
         finally:
-            self.till.busy = ""
+            self.till.end_busy(busy)
         self.lines = self.report.lines()
         text.update(Text("\n".join(self.lines)))
 

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from ...manager_pin import Approvals, Locked, PinGate
-from ..widgets import TrainingBanner
+from ..widgets import Field, TrainingBanner
 
 
 def gate_for(services: Any) -> PinGate:
@@ -59,7 +59,7 @@ class ManagerPinScreen(ModalScreen[str | None]):
         with Vertical(id="pin-box", classes="panel"):
             yield Static("Manager PIN", classes="title")
             yield Static(self.reason, id="pin-reason")
-            yield Input(password=True, id="pin", placeholder="PIN", max_length=12)
+            yield Field(password=True, id="pin", placeholder="PIN", max_length=12)
             left = self.gate.locked_for()
             yield Static(str(Locked(left)) if left else "", id="pin-error", classes="error")
             if self.training_pin:

@@ -17,6 +17,7 @@ from ...api import models as m
 from ...api import requests as rq
 from ...receipt import WIDTHS, StoreHeader, render_receipt, render_void_slip
 from ...reversal import reversal_text
+from ..messages import ReceiptWidthChosen, StoreHeaderRead
 from ..wording import explain
 from .base import TillScreen
 from .confirm import ConfirmScreen
@@ -44,9 +45,11 @@ class ReceiptScreen(TillScreen):
         self.when = self.till.services.clock()
         self.voided = False
         self.printing = False
+        #: The store's header: the one read this session, else read once from ``account_info``.
+        self.store: StoreHeader | None = self.till.services.store
 
     def on_mount(self) -> None:
-        if self.till.services.store is None:
+        if self.store is None:
             self.load_store()
         printer = self.till.services.printer
         if printer is not None and printer.enabled:
@@ -67,7 +70,8 @@ class ReceiptScreen(TillScreen):
         except errors.LoyaltyError as exc:
             log.info("no store header: %s", exc)
             return
-        self.till.services.store = StoreHeader.from_account(info.account)
+        self.store = StoreHeader.from_account(info.account)
+        self.till.post_message(StoreHeaderRead(self.store))
         self.query_one("#paper", Static).update(self.text())
 
     def heading(self) -> str:
@@ -87,7 +91,7 @@ class ReceiptScreen(TillScreen):
             "width": self.width,
             "training": services.training,
             "terminal": services.terminal,
-            "header": services.store,
+            "header": self.store,
             "copy": copy,
             "fold": fold,
         }
@@ -114,8 +118,7 @@ class ReceiptScreen(TillScreen):
             self.notify("Already printing…")
             return
         self.printing = True
-        if not self.till.busy:
-            self.till.busy = "Printing…"
+        self._printing = self.till.start_busy("Printing…")
         key = self.print_key()
         copy = printer.next_copy(key)
         self.print_paper(printer, key, copy, self.text(copy=copy, fold=printer.fold))
@@ -140,21 +143,15 @@ class ReceiptScreen(TillScreen):
 
     def _printed(self, problem: str, copy: int) -> None:
         self.printing = False
-        if self.till.busy == "Printing…":
-            self.till.busy = ""
+        self.till.end_busy(self._printing)
         if problem:
             self.notify(problem, title="Not printed", severity="error", timeout=15, markup=False)
             return
         self.notify(f"Printed (DUPLICATE {copy})." if copy else "Printed.")
 
     def action_width(self) -> None:
-        from ...settings import update_settings_file
-
         self.width = WIDTHS[(WIDTHS.index(self.width) + 1) % len(WIDTHS)]
-        self.till.services.receipt_width = self.width  # remembered: the next receipt, the next start
-        self.run_worker(
-            lambda w=self.width: update_settings_file(receipt_width=w), thread=True, exit_on_error=False
-        )
+        self.till.post_message(ReceiptWidthChosen(self.width))  # the next receipt, the next start
         self.query_one("#paper", Static).update(self.text())
         self.notify(f"Paper width {self.width} columns")
 

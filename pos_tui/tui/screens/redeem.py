@@ -56,10 +56,7 @@ class RedeemScreen(CampaignForm):
             yield from self.compose_error()
 
     def on_mount(self) -> None:
-        self.after_composed(
-            self._ready, "#campaign", "#rewards", "#custom-points", "#amount", "#amount-label", "#note",
-            "#error", "#deduct",
-        )  # fmt: skip
+        self._ready()
 
     def _ready(self) -> None:
         ids = [c.id for c in self.info.campaigns]
@@ -183,7 +180,7 @@ class RedeemScreen(CampaignForm):
 
     async def _send(self, request: Any) -> None:
         try:
-            self.till.busy = "Checking the balance…"
+            busy = self.till.start_busy("Checking the balance…")
             try:
                 fresh = await self.till.services.api.customer_info(
                     code=self.info.customer.code, campaign_id=request.campaign_id
@@ -194,7 +191,7 @@ class RedeemScreen(CampaignForm):
                 self.notify(message, severity=severity, timeout=15)
                 return
             finally:
-                self.till.busy = ""
+                self.till.end_busy(busy)
             problem = shortfall(fresh.campaign(request.campaign_id), request)
             if problem:
                 self.show_error(problem)

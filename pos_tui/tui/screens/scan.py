@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,6 +12,9 @@ from textual.widgets import Input, Static
 
 from ..widgets import Field
 from .base import TillScreen
+
+if TYPE_CHECKING:
+    from ..app import ScanRecord
 
 
 class ScanScreen(TillScreen):
@@ -29,10 +32,10 @@ class ScanScreen(TillScreen):
             yield Static("", id="recent", markup=False)
 
     def on_mount(self) -> None:
-        self.after_composed(self._ready, "#card", "#recent", "#unknown")
+        self._ready()
 
     def _ready(self) -> None:
-        self.watch(self.till, "scans_changed", self.show_recent)
+        self.watch(self.till, "recent_scans", self.show_recent)
         self.watch(self.till, "unknown_card", self._show_unknown)
         self.query_one("#card", Input).focus()
 
@@ -48,8 +51,8 @@ class ScanScreen(TillScreen):
         event.input.value = ""
         self.till.handle_scan(text)
 
-    def show_recent(self, _: int = 0) -> None:
-        lines = [f"{r.at:%H:%M:%S}  {r.number}  {r.result}" for r in self.till.recent_scans]
+    def show_recent(self, scans: tuple[ScanRecord, ...]) -> None:
+        lines = [f"{r.at:%H:%M:%S}  {r.number}  {r.result}" for r in scans]
         self.query_one("#recent", Static).update("Recent scans\n" + "\n".join(lines) if lines else "")
 
     def _show_unknown(self, card: str) -> None:

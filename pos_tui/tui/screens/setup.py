@@ -49,7 +49,7 @@ class SetupScreen(TillScreen):
             yield Static("", id="error", classes="error", markup=False)
 
     def on_mount(self) -> None:
-        self.after_composed(self._ready, "#secret", "#kind", "#error")
+        self._ready()
 
     def _ready(self) -> None:
         first_empty = next((f for f in ("user_id", "account_id", "secret") if not self.value(f)), "secret")
@@ -86,12 +86,12 @@ class SetupScreen(TillScreen):
         secret = SecretStr(self.query_one("#secret", Input).value)
         kind = "api_key" if self.query_one("#kind", Checkbox).value else "password"
         user_id, account_id, url = self.value("user_id"), self.value("account_id"), self.value("api_url")
+        busy = self.till.start_busy("Checking the keyring…")
         try:
-            self.till.busy = "Checking the keyring…"
             await _thread(check_keyring)
-            self.till.busy = "Checking the account with the loyalty service…"
+            self.till.relabel_busy(busy, "Checking the account with the loyalty service…")
             business = await verify(url, user_id, account_id, secret, kind)
-            self.till.busy = "Saving…"
+            self.till.relabel_busy(busy, "Saving…")
             await _thread(store_secret, account_id, user_id, secret)
             await _thread(
                 update_settings_file, api_url=url, user_id=user_id, account_id=account_id, secret_kind=kind
@@ -104,7 +104,7 @@ class SetupScreen(TillScreen):
             return
         finally:
             self.saving = False
-            self.till.busy = ""
+            self.till.end_busy(busy)
         self.notify(f"Set up for {business}.")
         self.dismiss(True)
 

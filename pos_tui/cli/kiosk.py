@@ -39,14 +39,14 @@ def clean_environment() -> None:
 
 
 def cmd_kiosk(args: argparse.Namespace) -> int:
-    from .cli import CommandError
+    from .common import CommandError
 
     if args.set_pin:
         return set_pin(args)
     if args.login:
         return login(args)
     settings = _settings()
-    from .kiosk import KioskOptions, KioskRefused
+    from ..kiosk import KioskOptions, KioskRefused
 
     try:
         factory = _live_factory(settings)
@@ -56,13 +56,13 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_kiosk(args: argparse.Namespace) -> int:
-    from .kiosk import KioskOptions
+    from ..kiosk import KioskOptions
 
     settings = _settings()
 
     def factory() -> Any:
-        from .paths import data_dir
-        from .services import demo_services
+        from ..paths import data_dir
+        from ..services import demo_services
 
         return demo_services(settings, db_path=data_dir() / "kiosk-training.db", reset=not args.keep)
 
@@ -70,11 +70,11 @@ def cmd_demo_kiosk(args: argparse.Namespace) -> int:
 
 
 def run_kiosk(factory: Any, options: Any) -> int:
-    from .logs import setup_logging
+    from ..logs import setup_logging
 
     clean_environment()
     setup_logging()
-    from .tui.kiosk import KioskApp
+    from ..tui.kiosk import KioskApp
 
     app = KioskApp(factory, options)
     try:
@@ -108,8 +108,8 @@ def out_of_order() -> None:
 
 
 def _settings() -> Any:
-    from .cli import CommandError
-    from .settings import SettingsError, load_settings
+    from ..settings import SettingsError, load_settings
+    from .common import CommandError
 
     try:
         return load_settings()
@@ -119,8 +119,8 @@ def _settings() -> Any:
 
 def _live_factory(settings: Any) -> Any:
     """Checks the kiosk's account before anything is drawn; the client is built behind the first screen."""
-    from .credentials import load_secret
-    from .kiosk import KioskRefused, check_kiosk_account
+    from ..credentials import load_secret
+    from ..kiosk import KioskRefused, check_kiosk_account
 
     check_kiosk_account(settings.user_id, settings.kiosk_user_id)
     if not settings.account_id:
@@ -137,7 +137,7 @@ def _live_factory(settings: Any) -> Any:
     kiosk_settings = settings.model_copy(update={"user_id": settings.kiosk_user_id, "api_key": kiosk_secret})
 
     def factory() -> Any:
-        from .services import Services, client_from_settings
+        from ..services import Services, client_from_settings
 
         return Services(api=client_from_settings(kiosk_settings), scan_gap=settings.scan_gap_ms / 1000)
 
@@ -147,9 +147,9 @@ def _live_factory(settings: Any) -> Any:
 def set_pin(args: argparse.Namespace) -> int:
     import getpass
 
-    from .cli import CommandError
-    from .kiosk import hash_pin, valid_pin
-    from .settings import update_settings_file
+    from ..kiosk import hash_pin, valid_pin
+    from ..settings import update_settings_file
+    from .common import CommandError
 
     _settings()  # a broken settings file is reported before anything is asked
     if args.pin_stdin:
@@ -176,11 +176,11 @@ def login(args: argparse.Namespace) -> int:
 
     from pydantic import SecretStr
 
-    from .api import errors
-    from .cli import CommandError
-    from .credentials import KeyringUnavailable, check_keyring, load_secret, store_secret, verify
-    from .kiosk import KioskRefused, check_kiosk_account
-    from .settings import update_settings_file
+    from ..api import errors
+    from ..credentials import KeyringUnavailable, check_keyring, load_secret, store_secret, verify
+    from ..kiosk import KioskRefused, check_kiosk_account
+    from ..settings import update_settings_file
+    from .common import CommandError
 
     settings = _settings()
     account = args.account_id or settings.account_id

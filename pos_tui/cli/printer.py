@@ -14,12 +14,20 @@ log = logging.getLogger("pos_tui.cli")
 EXIT_PRINTER = 6  # the printer could not print (offline, no paper, cover open, unreachable)
 
 
-def printer_command(args: argparse.Namespace) -> int:
-    from .cli import EXIT_OK, EXIT_USAGE, CommandError, _settings
-    from .logs import setup_logging
-    from .printing import Printer, PrinterFault, parse_printer
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    printer = commands.add_parser("printer", help="the receipt printer: 'test' prints a test page")
+    printer.add_argument("action", choices=["test"])
+    printer.add_argument("--printer", help="this printer instead of the configured one (e.g. file:/tmp/x)")
+    printer.add_argument("--width", type=int, choices=[32, 42, 48], help="columns (default: receipt_width)")
+    printer.add_argument("--show", action="store_true", help="also write the page to standard output")
 
-    settings = _settings()
+
+def printer_command(args: argparse.Namespace) -> int:
+    from ..logs import setup_logging
+    from ..printing import Printer, PrinterFault, parse_printer
+    from .common import EXIT_OK, EXIT_USAGE, CommandError, load_settings_or_exit
+
+    settings = load_settings_or_exit()
     setup_logging()
     try:
         target = parse_printer(args.printer) if args.printer else parse_printer(settings.printer)
@@ -52,8 +60,8 @@ def printer_command(args: argparse.Namespace) -> int:
 
 def test_page(header: Any, printer: Any, width: int) -> str:
     """The page: store header, the printer's settings, a ruler, every character receipts use."""
-    from .printing.text import RECEIPT_CHARACTERS, SAMPLE_CHARACTERS
-    from .receipt import DUPLICATE_MARK, TRAINING_MARK, VOID_MARK
+    from ..printing.text import RECEIPT_CHARACTERS, SAMPLE_CHARACTERS
+    from ..receipt import DUPLICATE_MARK, TRAINING_MARK, VOID_MARK
 
     lines: list[str] = []
 
@@ -96,9 +104,9 @@ def test_page(header: Any, printer: Any, width: int) -> str:
 
 def _store_header(settings: Any) -> tuple[Any, str]:
     """The store header from account_info, or why there is none (no account, no network)."""
-    from .receipt import StoreHeader
-    from .services import client_from_settings
-    from .settings import NotConfigured
+    from ..receipt import StoreHeader
+    from ..services import client_from_settings
+    from ..settings import NotConfigured
 
     async def read() -> Any:
         api = client_from_settings(settings)

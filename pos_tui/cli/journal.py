@@ -10,7 +10,7 @@ import json
 import sys
 from typing import Any
 
-from .cli import EXIT_OK, EXIT_UNKNOWN, EXIT_UNREACHABLE, EXIT_USAGE, CommandError, print_json
+from .common import EXIT_OK, EXIT_UNKNOWN, EXIT_UNREACHABLE, EXIT_USAGE, CommandError, print_json
 
 WRITES = ("record_activity", "redeem", "batch_transactions", "transaction_delete")
 
@@ -19,8 +19,8 @@ async def journaled_write(
     client: Any, settings: Any, name: str, fields: dict[str, str], kind: str | None
 ) -> int:
     """A write through the journal: 0 confirmed, 1 refused, 3 outcome unknown, 4 queued, 5 not sent."""
-    from .journal import BLOCKED, CardBlocked, Journal, JournaledWriter, State, printable, verdict
-    from .paths import data_dir
+    from ..journal import BLOCKED, CardBlocked, Journal, JournaledWriter, State, printable, verdict
+    from ..paths import data_dir
 
     request = await _request(client, name, fields, kind)
     journal = Journal(data_dir() / "journal.db")
@@ -53,8 +53,8 @@ async def journaled_write(
 async def _request(client: Any, name: str, fields: dict[str, str], kind: str | None) -> Any:
     from pydantic import ValidationError
 
-    from .api import errors
-    from .api.forms import batch_campaign_id, request_from_fields
+    from ..api import errors
+    from ..api.forms import batch_campaign_id, request_from_fields
 
     if name != "transaction_delete" and kind is None:
         # The campaign tells the kind (a batch: its first row's campaign).
@@ -99,7 +99,7 @@ def add_parser(commands: Any) -> None:
 
 
 def cmd_journal(args: argparse.Namespace) -> int:
-    from .paths import data_dir
+    from ..paths import data_dir
 
     path = data_dir() / "journal.db"
     if args.action == "replay":
@@ -110,8 +110,8 @@ def cmd_journal(args: argparse.Namespace) -> int:
         if not args.json:
             print("The journal is empty.")
         return EXIT_OK
-    from .cards import mask_card
-    from .journal import Journal, printable
+    from ..cards import mask_card
+    from ..journal import Journal, printable
 
     journal = Journal(path)
     try:
@@ -130,9 +130,9 @@ def cmd_journal(args: argparse.Namespace) -> int:
 
 
 def _resolve(path: Any, args: argparse.Namespace) -> int:
-    from .journal import AlreadySettled, Journal, State, printable
-    from .journal.store import who_am_i
-    from .logs import setup_logging
+    from ..journal import AlreadySettled, Journal, State, printable
+    from ..journal.store import who_am_i
+    from ..logs import setup_logging
 
     if not args.ref or not (args.recorded or args.not_recorded):
         raise CommandError("usage: pos-tui journal resolve REF --recorded|--not-recorded", EXIT_USAGE)
@@ -177,10 +177,10 @@ def _resolve(path: Any, args: argparse.Namespace) -> int:
 
 
 async def _replay(path: Any) -> int:
-    from .journal import Journal, JournaledWriter, State
-    from .logs import setup_logging
-    from .services import client_from_settings
-    from .settings import SettingsError, load_settings
+    from ..journal import Journal, JournaledWriter, State
+    from ..logs import setup_logging
+    from ..services import client_from_settings
+    from ..settings import SettingsError, load_settings
 
     setup_logging()
     try:
@@ -197,6 +197,6 @@ async def _replay(path: Any) -> int:
     finally:
         journal.close()
     print(f"{len(outcomes)} open entries replayed; {len(left)} still unknown, {len(queued)} still queued.")
-    from .journal.verdict import EXIT_QUEUED
+    from ..journal.verdict import EXIT_QUEUED
 
     return EXIT_UNKNOWN if left else EXIT_QUEUED if queued else EXIT_OK

@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from typing import Any
 
-from .cli import EXIT_OK, EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_USAGE, CommandError
+from .common import EXIT_OK, EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_USAGE, CommandError
 
 
 def add_parsers(commands: Any) -> None:
@@ -77,18 +77,18 @@ async def _report(report: str, params: dict[str, Any], target: str, page_size: i
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .api import errors
-    from .cli import _settings_error
-    from .logs import setup_logging
-    from .reporting import COLUMNS, fetch, safe_cell
-    from .services import client_from_settings
-    from .settings import SettingsError, load_settings
+    from ..api import errors
+    from ..logs import setup_logging
+    from ..reporting import COLUMNS, fetch, safe_cell
+    from ..services import client_from_settings
+    from ..settings import SettingsError, load_settings
+    from .common import settings_error
 
     setup_logging()
     try:
         client = client_from_settings(load_settings())
     except SettingsError as exc:
-        raise _settings_error(exc) from None
+        raise settings_error(exc) from None
     columns = COLUMNS[report]
     numeric = [c.numeric for c in columns]
     try:
@@ -139,8 +139,8 @@ async def _report(report: str, params: dict[str, Any], target: str, page_size: i
 def cmd_manager_pin(args: argparse.Namespace) -> int:
     import getpass
 
-    from .manager_pin import hash_pin, valid_pin
-    from .settings import SettingsError, update_settings_file
+    from ..manager_pin import hash_pin, valid_pin
+    from ..settings import SettingsError, update_settings_file
 
     if args.pin_stdin:
         pin = again = sys.stdin.readline().strip()

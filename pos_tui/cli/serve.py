@@ -7,7 +7,7 @@ import argparse
 import ipaddress
 import sys
 
-from .cli import EXIT_OK, EXIT_USAGE, CommandError
+from .common import EXIT_OK, EXIT_USAGE, CommandError
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -58,7 +58,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             EXIT_USAGE,
         )
     try:
-        from .room import TrainingRoom
+        from ..room import TrainingRoom
     except ImportError as exc:
         raise CommandError(
             f"the training room needs textual-serve ({exc.name} cannot be imported): "
@@ -67,7 +67,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         ) from None
     import logging
 
-    from .logs import setup_logging
+    from ..logs import setup_logging
 
     if setup_logging():  # textual-serve's and aiohttp's messages go to our log, not the terminal
         ours = logging.getLogger("pos_tui")
