@@ -101,11 +101,12 @@ class Services:
 
     @property
     def writer(self) -> JournaledWriter:
-        """Writes go through the journal (created on first use when none was given)."""
-        from .journal import Journal, JournaledWriter
+        """Writes go through the journal; the till's services always have one (the kiosk's,
+        which never write, have none)."""
+        from .journal import JournaledWriter
 
         if self.journal is None:
-            self.journal = Journal(data_dir() / ("training-journal.db" if self.training else "journal.db"))
+            raise RuntimeError("these services have no journal, so they cannot write")
         if getattr(self, "_writer", None) is None:
             self._writer = JournaledWriter(self.api, self.journal, resend_after=self.resend_after)
         return self._writer
