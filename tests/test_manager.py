@@ -175,6 +175,53 @@ async def test_filter_sort_and_open_a_customer(tmp_path):
         assert app.screen.info.customer.code == JANE["code"]
 
 
+async def test_the_table_redraws_what_changed_from_its_line_cache():
+    """Drawn lines are cached: a cursor move, a scroll and a new theme still draw the truth."""
+    from textual.app import App, ComposeResult
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield BigTable(COLUMNS["customers_all"])
+
+    rows = [(f"{1000 + i}", f"First{i}", "Last", "", "", "", "", "") for i in range(500)]
+    app = One()
+    async with app.run_test(size=(80, 12)) as pilot:
+        table = app.query_one(BigTable)
+        table.add_rows(rows)
+        table.focus()
+        await pilot.pause()
+        cursor = table.get_component_rich_style("bigtable--cursor")
+
+        def line(y: int) -> tuple[str, bool]:
+            strip = table.render_line(y)
+            return strip.text.split()[0], any(s.style and s.style.bgcolor == cursor.bgcolor for s in strip)
+
+        assert line(1) == ("1000", True) and line(2) == ("1001", False)
+        await pilot.press("down")
+        await pilot.pause()
+        assert line(1) == ("1000", False) and line(2) == ("1001", True)
+
+        async def on_screen_as_if_redrawn_whole() -> bool:
+            shown = app.export_screenshot()  # what the terminal has: only refreshed lines were redrawn
+            table.refresh()
+            await pilot.pause()
+            return shown == app.export_screenshot()
+
+        for key in ("down", "down", "up", "pagedown", "up", "end", "up", "home"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert await on_screen_as_if_redrawn_whole(), key
+        for _ in range(20):
+            await pilot.press("down")
+        await pilot.pause()
+        assert table.scroll_offset.y > 0 and line(1)[0] == f"{1000 + table.scroll_offset.y}"
+        assert line(table.cursor - table.scroll_offset.y + 1) == (f"{1000 + table.cursor}", True)
+        before = table.render_line(2)
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        assert table.render_line(2).text == before.text and table.render_line(2) != before
+
+
 async def test_a_long_fetch_can_be_cancelled_and_keeps_what_arrived(tmp_path):
     app = make_app(tmp_path, customers=200, faults="customers_balances:delay=0.3")
     async with app.run_test(size=SIZE) as pilot:
