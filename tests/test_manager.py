@@ -547,3 +547,37 @@ async def test_no_campaign_is_no_campaign(tmp_path):
         assert [f["report"] for f in sent] == ["transactions_all"] and "selected_campaigns" not in sent[0]
         direct = await app.services.api.transactions_all()
         assert len(screen.table_data.rows) == len(direct.transactions) > 0
+
+
+async def test_the_manager_fields_follow_the_apps_cursor_blink(tmp_path):
+    """make_app switches blinking off for repeatable pictures: the PIN snapshot at 80x24 caught the
+    PIN field's cursor mid-blink on a busy machine."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f9")
+        await until(pilot, lambda: isinstance(app.screen, ManagerPinScreen))
+        await pilot.pause()
+        assert app.screen.query_one("#pin", Input).cursor_blink is False
+        await type_slowly(pilot, "1234")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ManagerScreen))
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        await pilot.pause()
+        assert [box.cursor_blink for box in app.screen.query(Input)] == [False] * 4
+
+
+async def test_pin_digits_typed_before_the_field_has_the_focus_still_count(tmp_path):
+    """A manager quicker than a busy till: keys that reach the PIN screen before its field has the
+    focus were lost (the till's void test typed 4 digits and got 'Wrong PIN' on a loaded machine)."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f9")
+        await until(pilot, lambda: isinstance(app.screen, ManagerPinScreen))
+        await pilot.pause()
+        app.screen.set_focus(None)  # as before AUTO_FOCUS has run
+        await pilot.pause()
+        await type_slowly(pilot, "1234")
+        assert app.screen.query_one("#pin", Input).value == "1234"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ManagerScreen))

@@ -27,6 +27,7 @@ from textual.widgets import Input, ProgressBar, Select, Static
 from ...api import errors
 from ...reporting import CARD_COLUMN, COLUMNS, PAGE_SIZE, Table, check, fetch, liability, write_csv
 from ..bigtable import BigTable
+from ..widgets import Field
 from ..wording import explain
 from .base import TillScreen
 
@@ -77,16 +78,16 @@ class ReportsScreen(TillScreen):
             )
             yield Select([], prompt="Campaign", id="report-campaign", compact=True)
             yield Select(COALITION_CHOICES, value="", allow_blank=False, id="report-coalition", compact=True)
-            yield Input(placeholder="from YYYY-MM-DD", id="report-start", compact=True)
-            yield Input(placeholder="to YYYY-MM-DD", id="report-end", compact=True)
+            yield Field(placeholder="from YYYY-MM-DD", id="report-start", compact=True)
+            yield Field(placeholder="to YYYY-MM-DD", id="report-end", compact=True)
         with Horizontal(id="report-delta"):
             yield Static("Changed since ID", classes="report-label")
-            yield Input(placeholder="last ID", id="report-last", restrict=r"\d*", compact=True)
+            yield Field(placeholder="last ID", id="report-last", restrict=r"\d*", compact=True)
             yield Static("from a pull's summary; 0 = all; no campaign", classes="report-hint")
         with Horizontal(id="report-progress"):
             yield ProgressBar(total=None, show_eta=False, id="report-bar")
             yield Static("F5 fetches the report.", id="report-status")
-        yield Input(
+        yield Field(
             placeholder="/ Filter: type any part of a name, card, e-mail…", id="report-filter", compact=True
         )
         yield BigTable(COLUMNS["customers_balances"], id="report-table")
