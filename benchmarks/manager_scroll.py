@@ -247,6 +247,9 @@ def main() -> None:
                         time.sleep(0.5)
                         tmux(subject.socket, "send-keys", "-t", "b", key)
                 wait_for(subject.socket, ready[subject.name], 1800, subject.name)
+                if subject.name == "demo":
+                    shown = tmux(subject.socket, "capture-pane", "-p", "-t", "b").splitlines()
+                    print("demo:", next(line.strip() for line in shown if ready["demo"] in line))
             time.sleep(1.0)  # let start-up work settle
             for n in range(args.keys):  # one key to each app in turn: all see the same load
                 for subject in subjects:
