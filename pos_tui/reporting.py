@@ -18,6 +18,9 @@ from .api.wire import format_decimal
 
 REPORTS = ("customers_balances", "customers_all", "transactions_all")
 PAGE_SIZE = 1000
+#: ``customers_balances``' ``coalition_balance``: points or stored value across the coalition
+#: (report_customers_balances.txt; campaigns marked opt-out are left out by the service).
+COALITION_BALANCES = ("coalition_points", "coalition_storedvalue")
 
 
 @dataclass(frozen=True)
@@ -121,11 +124,43 @@ def rows_of(models: Iterable[Any], columns: Sequence[Column]) -> list[tuple[str,
     return [tuple(_cell(getattr(model, name, "")) for name in names) for model in models]
 
 
+def check(report: str, params: dict[str, Any]) -> None:
+    """What the vendor's pages rule out, refused before asking (the form and ``pos-tui report``).
+
+    Raises ``ValueError`` with a sentence for a person."""
+    if report == "customers_balances":
+        if not params.get("campaign_id"):
+            raise ValueError("customers_balances needs a campaign (campaign_id), even for a coalition")
+        coalition = params.get("coalition_balance")
+        if coalition and coalition not in COALITION_BALANCES:
+            raise ValueError(f"coalition_balance is {' or '.join(COALITION_BALANCES)}, not {coalition!r}")
+    elif report == "customers_all":
+        last = params.get("last")
+        if last is None or last == "":
+            return
+        if not str(last).isdigit():
+            raise ValueError(
+                f"last is the ID a previous pull ended at (digits; 0 = from the start), not {last!r}"
+            )
+        if params.get("selected_campaigns"):
+            raise ValueError(
+                "last cannot be combined with campaigns (the service refuses it): leave them out"
+            )
+
+
 async def fetch(
-    api: Any, report: str, params: dict[str, Any], *, page_size: int = PAGE_SIZE
+    api: Any,
+    report: str,
+    params: dict[str, Any],
+    *,
+    page_size: int = PAGE_SIZE,
+    notes: dict[str, str] | None = None,
 ) -> AsyncIterator[list[tuple[str, ...]]]:
     """The report's rows, one page at a time. ``customers_balances`` is paged with offset/limit
-    until a short page; the two other reports come in one answer."""
+    until a short page; the two other reports come in one answer.
+
+    ``notes`` receives what the answer says beside its rows: ``last``, the ID to pass next time
+    to ``customers_all`` for what changed since this pull, when the service gives one."""
     columns = COLUMNS[report]
     if report == "customers_balances":
         offset = int(params.get("offset") or 0)
@@ -147,6 +182,9 @@ async def fetch(
             selected_campaigns=params.get("selected_campaigns") or (),
             last=params.get("last") or None,
         )
+        last = (answer.model_extra or {}).get("last")
+        if notes is not None and isinstance(last, str) and last.strip().isdigit():
+            notes["last"] = last.strip()
         yield rows_of(answer.customers, columns)
     elif report == "transactions_all":
         answer = await api.transactions_all(

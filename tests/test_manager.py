@@ -175,6 +175,53 @@ async def test_filter_sort_and_open_a_customer(tmp_path):
         assert app.screen.info.customer.code == JANE["code"]
 
 
+async def test_the_table_redraws_what_changed_from_its_line_cache():
+    """Drawn lines are cached: a cursor move, a scroll and a new theme still draw the truth."""
+    from textual.app import App, ComposeResult
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield BigTable(COLUMNS["customers_all"])
+
+    rows = [(f"{1000 + i}", f"First{i}", "Last", "", "", "", "", "") for i in range(500)]
+    app = One()
+    async with app.run_test(size=(80, 12)) as pilot:
+        table = app.query_one(BigTable)
+        table.add_rows(rows)
+        table.focus()
+        await pilot.pause()
+        cursor = table.get_component_rich_style("bigtable--cursor")
+
+        def line(y: int) -> tuple[str, bool]:
+            strip = table.render_line(y)
+            return strip.text.split()[0], any(s.style and s.style.bgcolor == cursor.bgcolor for s in strip)
+
+        assert line(1) == ("1000", True) and line(2) == ("1001", False)
+        await pilot.press("down")
+        await pilot.pause()
+        assert line(1) == ("1000", False) and line(2) == ("1001", True)
+
+        async def on_screen_as_if_redrawn_whole() -> bool:
+            shown = app.export_screenshot()  # what the terminal has: only refreshed lines were redrawn
+            table.refresh()
+            await pilot.pause()
+            return shown == app.export_screenshot()
+
+        for key in ("down", "down", "up", "pagedown", "up", "end", "up", "home"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert await on_screen_as_if_redrawn_whole(), key
+        for _ in range(20):
+            await pilot.press("down")
+        await pilot.pause()
+        assert table.scroll_offset.y > 0 and line(1)[0] == f"{1000 + table.scroll_offset.y}"
+        assert line(table.cursor - table.scroll_offset.y + 1) == (f"{1000 + table.cursor}", True)
+        before = table.render_line(2)
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        assert table.render_line(2).text == before.text and table.render_line(2) != before
+
+
 async def test_a_long_fetch_can_be_cancelled_and_keeps_what_arrived(tmp_path):
     app = make_app(tmp_path, customers=200, faults="customers_balances:delay=0.3")
     async with app.run_test(size=SIZE) as pilot:
@@ -359,3 +406,178 @@ def test_mismatches_are_listed():
     }
     unread = build(entries, None, kind="X", start="", end="2026-11-23")
     assert "NOT CHECKED" in "\n".join(unread.lines())
+
+
+# The form's coalition_balance and last: the request `pos-tui report` makes ------------------------
+
+
+def record_reports(api) -> list[dict[str, str]]:
+    """Every ``type=reports`` request the client sends from now on, as its form fields."""
+    from urllib.parse import parse_qsl
+
+    import httpx
+
+    transport = api._http._transport
+    real = transport.handle_async_request
+    sent: list[dict[str, str]] = []
+
+    async def recording(request: httpx.Request) -> httpx.Response:
+        fields = dict(parse_qsl(request.content.decode()))
+        if fields.get("type") == "reports":
+            sent.append(fields)
+        return await real(request)
+
+    transport.handle_async_request = recording
+    return sent
+
+
+async def cli_requests(app, monkeypatch, tmp_path, report: str, *items: str) -> list[dict[str, str]]:
+    """The ``type=reports`` requests of ``pos-tui report REPORT ITEMS…`` on the app's sandbox."""
+    from pos_tui import cli_manager, services
+    from pos_tui.api.client import Credentials, LoyaltyClient
+    from pos_tui.sandbox.app import InProcessTransport
+    from pos_tui.sandbox.demo import ACCOUNT
+
+    sandbox = app.services.api._http._transport._inner.app
+    client = LoyaltyClient(
+        Credentials(ACCOUNT["user_id"], ACCOUNT["id"], ACCOUNT["secret"]),
+        url="http://sandbox.invalid/api.php",
+        transport=InProcessTransport(sandbox),
+    )
+    sent = record_reports(client)
+    for name, value in (("USER_ID", ACCOUNT["user_id"]), ("ACCOUNT_ID", ACCOUNT["id"])):
+        monkeypatch.setenv(f"POS_TUI_{name}", value)
+    monkeypatch.setenv("POS_TUI_API_KEY", ACCOUNT["secret"])
+    monkeypatch.setenv("POS_TUI_DATA_DIR", str(tmp_path / "cli-data"))
+    monkeypatch.setattr(services, "client_from_settings", lambda settings, **kw: client)
+    params = cli_manager._params(report, list(items))
+    assert await cli_manager._report(report, params, str(tmp_path / f"{report}.csv"), PAGE) == 0
+    return sent
+
+
+PAGE = 40
+
+
+async def test_coalition_balance_in_the_form_is_the_clis_request(tmp_path, monkeypatch):
+    app = make_app(tmp_path, customers=60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reports(pilot)
+        screen.page_size = PAGE
+        assert screen.query_one("#report-coalition", Select).display  # balances take it
+        assert not screen.query_one("#report-start", Input).display  # and no dates
+        screen.query_one("#report-coalition", Select).value = "coalition_storedvalue"
+        sent = record_reports(app.services.api)
+        await pilot.press("f5")
+        await until(pilot, lambda: screen.table_data.complete, timeout=30)
+        form = list(sent)
+        assert len(form) > 1 and all(f["coalition_balance"] == "coalition_storedvalue" for f in form)
+        assert all(f["campaign_id"] == GIFT for f in form)  # the vendor's page: still required
+        direct = await app.services.api.customers_balances(
+            campaign_id=GIFT, coalition_balance="coalition_storedvalue"
+        )
+        assert [r[0] for r in screen.table_data.rows] == [c.card_number for c in direct.customers]
+        expected = sum((c.balance_equivalent for c in direct.customers), start=Decimal(0))
+        summary = str(screen.query_one("#report-summary", Static).render())
+        assert summary.startswith(f"Coalition gift-card liability: {expected:,.2f}")
+        screen.query_one("#report-coalition", Select).value = "coalition_points"
+        await pilot.press("f5")
+        await until(
+            pilot,
+            lambda: sent[-1].get("coalition_balance") == "coalition_points" and screen.table_data.complete,
+            timeout=30,
+        )
+        assert not str(screen.query_one("#report-summary", Static).render())  # points: no liability
+        cli = await cli_requests(
+            app, monkeypatch, tmp_path, "customers_balances", f"campaign_id={GIFT}",
+            "coalition_balance=coalition_storedvalue",
+        )  # fmt: skip
+        assert cli == form
+
+
+async def test_changed_since_last_in_the_form_is_the_clis_request(tmp_path, monkeypatch):
+    app = make_app(tmp_path, customers=30)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reports(pilot)
+        last, delta = screen.query_one("#report-last", Input), screen.query_one("#report-delta")
+        assert not delta.display  # balances don't take it
+        screen.query_one("#report-kind", Select).value = "customers_all"
+        await until(pilot, lambda: delta.display)
+        assert not screen.query_one("#report-coalition", Select).display
+        sent = record_reports(app.services.api)
+        screen.set_focus(last)
+        await type_slowly(pilot, "0")
+        await pilot.press("enter")  # a campaign is chosen: the service would refuse both
+        status = screen.query_one("#report-status", Static)
+        await until(pilot, lambda: "choose no campaign" in str(status.render()))
+        assert not sent
+        screen.query_one("#report-campaign", Select).clear()
+        await pilot.press("f5")
+        await until(pilot, lambda: screen.table_data.complete, timeout=30)
+        everyone = len(screen.table_data.rows)
+        assert sent[-1]["last"] == "0" and "selected_campaigns" not in sent[-1] and everyone > 20
+        newest = screen.notes["last"]
+        summary = screen.query_one("#report-summary", Static)
+        assert f"'Changed since ID' {newest} lists" in str(summary.render())
+        await _earn_and_redeem(app)  # Jane has new transactions
+        last.value = newest
+        await pilot.press("f5")
+        await until(pilot, lambda: screen.table_data.complete and sent[-1]["last"] == newest, timeout=30)
+        assert [(r[0], r[1]) for r in screen.table_data.rows] == [(JANE["card_number"], "Jane")]
+        assert int(screen.notes["last"]) > int(newest)
+        form = sent[-1]
+        cli = await cli_requests(app, monkeypatch, tmp_path, "customers_all", f"last={newest}")
+        assert cli == [form]
+
+
+async def test_no_campaign_is_no_campaign(tmp_path):
+    """The blank campaign line: balances ask for one; transactions are every campaign's (it was
+    sent as the campaign "Select.NULL", which the service refused)."""
+    app = make_app(tmp_path, customers=20)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reports(pilot)
+        sent = record_reports(app.services.api)
+        screen.query_one("#report-campaign", Select).clear()
+        await pilot.press("f5")
+        status = screen.query_one("#report-status", Static)
+        await until(pilot, lambda: "Choose a campaign first." in str(status.render()))
+        screen.query_one("#report-kind", Select).value = "transactions_all"
+        await pilot.pause()
+        await pilot.press("f5")
+        await until(pilot, lambda: screen.table_data.complete, timeout=30)
+        assert [f["report"] for f in sent] == ["transactions_all"] and "selected_campaigns" not in sent[0]
+        direct = await app.services.api.transactions_all()
+        assert len(screen.table_data.rows) == len(direct.transactions) > 0
+
+
+async def test_the_manager_fields_follow_the_apps_cursor_blink(tmp_path):
+    """make_app switches blinking off for repeatable pictures: the PIN snapshot at 80x24 caught the
+    PIN field's cursor mid-blink on a busy machine."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f9")
+        await until(pilot, lambda: isinstance(app.screen, ManagerPinScreen))
+        await pilot.pause()
+        assert app.screen.query_one("#pin", Input).cursor_blink is False
+        await type_slowly(pilot, "1234")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ManagerScreen))
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        await pilot.pause()
+        assert [box.cursor_blink for box in app.screen.query(Input)] == [False] * 4
+
+
+async def test_pin_digits_typed_before_the_field_has_the_focus_still_count(tmp_path):
+    """A manager quicker than a busy till: keys that reach the PIN screen before its field has the
+    focus were lost (the till's void test typed 4 digits and got 'Wrong PIN' on a loaded machine)."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f9")
+        await until(pilot, lambda: isinstance(app.screen, ManagerPinScreen))
+        await pilot.pause()
+        app.screen.set_focus(None)  # as before AUTO_FOCUS has run
+        await pilot.pause()
+        await type_slowly(pilot, "1234")
+        assert app.screen.query_one("#pin", Input).value == "1234"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ManagerScreen))

@@ -62,11 +62,27 @@ def test_report_to_standard_output(sandbox_account, capsys):
         (["report", "customers_all", "date_start=yesterday"], "YYYY-MM-DD"),
         (["report", "customers_all", "campaign_id=1"], "takes"),
         (["report", "customers_balances", "campaign_id=1", "--page-size", "0"], "page-size"),
+        (["report", "customers_all", f"selected_campaigns={GIFT}", "last=5"], "cannot be combined"),
+        (["report", "customers_balances", "campaign_id=1", "coalition_balance=all"], "coalition_points"),
+        (["report", "customers_all", "last=yesterday"], "digits"),
     ],
 )
 def test_report_usage_errors(sandbox_account, capsys, argv, words):
     assert cli.main(argv) == 2
     assert words in capsys.readouterr().err
+
+
+def test_report_says_where_the_next_delta_starts(sandbox_account, capsys):
+    assert cli.main(["report", "customers_all", "last=0"]) == 0
+    out, err = capsys.readouterr()
+    rows = list(csv.reader(io.StringIO(out)))
+    assert len(rows) > 90  # last=0: every customer
+    assert "pos-tui: next time, last=" in err
+    newest = err.split("last=")[1].split()[0]
+    assert cli.main(["report", "customers_all", f"last={newest}"]) == 0
+    assert (
+        len(list(csv.reader(io.StringIO(capsys.readouterr().out)))) == 1
+    )  # nothing changed since: the header
 
 
 def test_report_refused_by_the_service(sandbox_account, tmp_path, capsys):

@@ -60,8 +60,12 @@ def _params(report: str, items: list[str]) -> dict[str, Any]:
             params[name] = int(value)
         else:
             params[name] = value
-    if report == "customers_balances" and not params.get("campaign_id"):
-        raise CommandError("customers_balances needs campaign_id=…", EXIT_USAGE)
+    from .reporting import check
+
+    try:
+        check(report, params)  # the form's rules too
+    except ValueError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
     return params
 
 
@@ -104,6 +108,7 @@ async def _report(report: str, params: dict[str, Any], target: str, page_size: i
         disable=not sys.stderr.isatty(),
     )
     rows = 0
+    notes: dict[str, str] = {}
     try:
         async with client:
             expected = None
@@ -118,7 +123,7 @@ async def _report(report: str, params: dict[str, Any], target: str, page_size: i
             writer.writerow([c.title for c in columns])
             with progress:
                 task = progress.add_task(report, total=expected)
-                async for page in fetch(client, report, params, page_size=page_size):
+                async for page in fetch(client, report, params, page_size=page_size, notes=notes):
                     writer.writerows(
                         [safe_cell(v, n) for v, n in zip(row, numeric, strict=True)] for row in page
                     )
@@ -133,6 +138,8 @@ async def _report(report: str, params: dict[str, Any], target: str, page_size: i
             handle.close()
     if target != "-":
         print(f"pos-tui: {rows} rows written to {target}", file=sys.stderr)
+    if "last" in notes:  # customers_all: where the next "what changed since" pull starts
+        print(f"pos-tui: next time, last={notes['last']} lists what changed since this pull", file=sys.stderr)
     return EXIT_OK
 
 

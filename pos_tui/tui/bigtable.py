@@ -2,7 +2,9 @@
 
 ``DataTable`` builds every row up front (over a minute for 100,000); this widget keeps the rows as
 tuples of text and draws a line when Textual asks for it (``render_line``), so a page of rows is
-on screen as soon as it arrives. Filter as you type (a case-insensitive substring of any cell),
+on screen as soon as it arrives. Drawn lines are kept (an LRU cache, as toolong does), and a cursor
+move that does not scroll redraws only the two rows it leaves and enters: a key costs a few lines,
+not a screenful. Filter as you type (a case-insensitive substring of any cell),
 sort by any column (numbers by value), a cursor row, and ``RowChosen`` on Enter.
 Cells are drawn literally: text from the service never becomes markup.
 """
@@ -14,8 +16,10 @@ from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -49,7 +53,8 @@ class BigTable(ScrollView, can_focus=True):
         Binding("enter", "choose", "Open", show=False),
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    #: The cursor row (an index into ``view``); its watcher redraws only the lines that change.
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
     #: The column that ``s`` sorts by (shown underlined).
     column: reactive[int] = reactive(0)
 
@@ -67,6 +72,10 @@ class BigTable(ScrollView, can_focus=True):
         self._haystack: list[str] = []
         self.query_text = ""
         self.sorted_by: tuple[int, bool] | None = None  # (column, descending)
+        #: Drawn rows, by (row, scroll x, width, style): rows are only appended (or all cleared),
+        #: so a row's index names its text for as long as the table holds it; a new theme or the
+        #: cursor is a new style, so a new key.
+        self._strips: LRUCache[tuple[int, int, int, Style], Strip] = LRUCache(1024)
         self.set_columns(columns)
 
     # Data ----------------------------------------------------------------------------------------
@@ -79,6 +88,7 @@ class BigTable(ScrollView, can_focus=True):
 
     def clear(self) -> None:
         self.rows, self.view, self._haystack = [], [], []
+        self._strips.clear()
         self.sorted_by = None
         self.cursor = 0
         self._resize()
@@ -146,17 +156,22 @@ class BigTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.visual_style.rich_style  # cached by Textual until the styles change
         if y == 0:
             header = self._header()
-            return header.crop(scroll_x, scroll_x + width).extend_cell_length(width, self.rich_style)
+            return header.crop(scroll_x, scroll_x + width).extend_cell_length(width, base)
         index = scroll_y + y - 1
         if index >= len(self.view):
             return Strip.blank(width, base)
-        text = self._line(self.rows[self.view[index]])
+        row = self.view[index]
         style = base + self.get_component_rich_style("bigtable--cursor") if index == self.cursor else base
-        strip = Strip([Segment(text, style)])
-        return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, style)
+        key = (row, scroll_x, width, style)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = Strip([Segment(self._line(self.rows[row]), style)])
+            strip = strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, style)
+            self._strips[key] = strip
+        return strip
 
     def _header(self) -> Strip:
         header = self.get_component_rich_style("bigtable--header")
@@ -184,7 +199,13 @@ class BigTable(ScrollView, can_focus=True):
             self.scroll_to(y=new, animate=False, immediate=True)
         elif new >= top + rows_shown:
             self.scroll_to(y=new - rows_shown + 1, animate=False, immediate=True)
-        self.refresh()
+        if round(self.scroll_offset.y) != top:
+            self.refresh()  # scrolled: every line
+            return
+        for index in {old, new}:  # the same page: the row left and the row entered
+            line = index - top + 1  # under the header
+            if 1 <= line <= rows_shown:
+                self.refresh(Region(0, line, self.size.width, 1))
 
     def watch_column(self) -> None:
         start = sum(self.widths[: self.column]) + GAP * self.column

@@ -19,7 +19,7 @@ from .confirm import ConfirmScreen
 
 MENU = (
     "D  Dashboard — customers, transactions, activity per campaign",
-    "R  Reports — balances, customers, transactions; gift-card liability; CSV export",
+    "R  Reports — balances, customers, transactions; liability; CSV export",
     "X  X report — this till's shift so far (any time)",
     "Z  Z report — close the shift (numbered, once)",
     "Escape  back to the till",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -59,7 +59,7 @@ class ManagerPinScreen(ModalScreen[str | None]):
         with Vertical(id="pin-box", classes="panel"):
             yield Static("Manager PIN", classes="title")
             yield Static(self.reason, id="pin-reason")
-            yield Field(password=True, id="pin", placeholder="PIN", max_length=12)
+            yield Field(password=True, id="pin", placeholder="PIN", max_length=12, select_on_focus=False)
             left = self.gate.locked_for()
             yield Static(str(Locked(left)) if left else "", id="pin-error", classes="error")
             if self.training_pin:
@@ -74,6 +74,16 @@ class ManagerPinScreen(ModalScreen[str | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         self._try(event.value)
         event.input.value = ""
+
+    def on_key(self, event: events.Key) -> None:
+        """A digit that reached the screen, not the field (typed before the field had the focus:
+        a quick manager, a busy till), is the PIN's all the same."""
+        field = self.query_one("#pin", Input)
+        if not field.has_focus and event.character is not None and event.character.isdigit():
+            event.stop()
+            event.prevent_default()
+            field.focus()
+            field.insert_text_at_cursor(event.character)
 
     def take_scan(self, raw: str) -> bool:
         """Keys typed as fast as a card reader's are the PIN too (never a card lookup, never logged)."""

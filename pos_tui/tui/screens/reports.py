@@ -3,6 +3,12 @@
 Pages are fetched in a worker with a progress bar (Escape cancels; what arrived stays); the table
 shows the first page as soon as it arrives. Filter as you type, ``s`` sorts by the underlined
 column (←/→ choose it), Enter opens the row's customer in the till, Ctrl+E exports CSV.
+
+The form shows the fields of the chosen report only, the ones ``pos-tui report`` takes: balances
+take a campaign and ``coalition_balance`` (coalition points or stored value); customers and
+transactions take a date range and a campaign, and customers the ``last`` ID of an earlier pull
+(what changed since). Both build their parameters under ``reporting.check`` and ask through
+``reporting.fetch``: the same request.
 """
 
 from __future__ import annotations
@@ -19,8 +25,9 @@ from textual.containers import Horizontal
 from textual.widgets import Input, ProgressBar, Select, Static
 
 from ...api import errors
-from ...reporting import CARD_COLUMN, COLUMNS, PAGE_SIZE, Table, fetch, liability, write_csv
+from ...reporting import CARD_COLUMN, COLUMNS, PAGE_SIZE, Table, check, fetch, liability, write_csv
 from ..bigtable import BigTable
+from ..widgets import Field
 from ..wording import explain
 from .base import TillScreen
 
@@ -28,6 +35,17 @@ REPORT_TITLES = {
     "customers_balances": "Balances",
     "customers_all": "Customers",
     "transactions_all": "Transactions",
+}
+COALITION_CHOICES = [
+    ("This campaign", ""),
+    ("Coalition points", "coalition_points"),
+    ("Coalition stored value", "coalition_storedvalue"),
+]
+#: The fields each report takes (besides the campaign).
+FIELDS = {
+    "customers_balances": ("#report-coalition",),
+    "customers_all": ("#report-start", "#report-end", "#report-delta"),
+    "transactions_all": ("#report-start", "#report-end"),
 }
 
 
@@ -46,6 +64,8 @@ class ReportsScreen(TillScreen):
         self.table_data = Table("customers_balances", COLUMNS["customers_balances"])
         self.campaign_kinds: dict[str, str] = {}
         self.fetching = False
+        #: What the last answer said beside its rows (``last``: where the next delta starts).
+        self.notes: dict[str, str] = {}
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="report-form"):
@@ -57,19 +77,33 @@ class ReportsScreen(TillScreen):
                 compact=True,
             )
             yield Select([], prompt="Campaign", id="report-campaign", compact=True)
-            yield Input(placeholder="from YYYY-MM-DD", id="report-start", compact=True)
-            yield Input(placeholder="to YYYY-MM-DD", id="report-end", compact=True)
+            yield Select(COALITION_CHOICES, value="", allow_blank=False, id="report-coalition", compact=True)
+            yield Field(placeholder="from YYYY-MM-DD", id="report-start", compact=True)
+            yield Field(placeholder="to YYYY-MM-DD", id="report-end", compact=True)
+        with Horizontal(id="report-delta"):
+            yield Static("Changed since ID", classes="report-label")
+            yield Field(placeholder="last ID", id="report-last", restrict=r"\d*", compact=True)
+            yield Static("from a pull's summary; 0 = all; no campaign", classes="report-hint")
         with Horizontal(id="report-progress"):
             yield ProgressBar(total=None, show_eta=False, id="report-bar")
             yield Static("F5 fetches the report.", id="report-status")
-        yield Input(
+        yield Field(
             placeholder="/ Filter: type any part of a name, card, e-mail…", id="report-filter", compact=True
         )
         yield BigTable(COLUMNS["customers_balances"], id="report-table")
         yield Static("", id="report-summary")
 
     def on_mount(self) -> None:
+        self._show_fields("customers_balances")
         self.load_campaigns()
+
+    @on(Select.Changed, "#report-kind")
+    def _kind_changed(self, event: Select.Changed) -> None:
+        self._show_fields(str(event.value))
+
+    def _show_fields(self, report: str) -> None:
+        for selector in ("#report-coalition", "#report-start", "#report-end", "#report-delta"):
+            self.query_one(selector).display = selector in FIELDS[report]
 
     @work(exclusive=True, group="campaigns", exit_on_error=False)
     async def load_campaigns(self) -> None:
@@ -90,22 +124,36 @@ class ReportsScreen(TillScreen):
 
     def params(self) -> dict[str, Any]:
         report = str(self.query_one("#report-kind", Select).value)
-        campaign = self.query_one("#report-campaign", Select).value
-        campaign_id = "" if campaign is Select.BLANK else str(campaign)
+        campaign = self.query_one("#report-campaign", Select).selection  # None: no campaign
+        campaign_id = "" if campaign is None else str(campaign)
         params: dict[str, Any] = {"report": report}
-        for key, selector in (("date_start", "#report-start"), ("date_end", "#report-end")):
-            text = self.query_one(selector, Input).value.strip()
-            if text:
-                try:
-                    params[key] = date.fromisoformat(text)
-                except ValueError:
-                    raise ValueError(f"Dates are YYYY-MM-DD, not {text!r}.") from None
         if report == "customers_balances":
             if not campaign_id:
                 raise ValueError("Choose a campaign first.")
             params["campaign_id"] = campaign_id
-        elif campaign_id:
-            params["selected_campaigns"] = [campaign_id]
+            coalition = str(self.query_one("#report-coalition", Select).value)
+            if coalition:
+                params["coalition_balance"] = coalition
+        else:
+            for key, selector in (("date_start", "#report-start"), ("date_end", "#report-end")):
+                text = self.query_one(selector, Input).value.strip()
+                if text:
+                    try:
+                        params[key] = date.fromisoformat(text)
+                    except ValueError:
+                        raise ValueError(f"Dates are YYYY-MM-DD, not {text!r}.") from None
+            if campaign_id:
+                params["selected_campaigns"] = [campaign_id]
+        if report == "customers_all":
+            last = self.query_one("#report-last", Input).value.strip()
+            if last:
+                if campaign_id:
+                    raise ValueError(
+                        "'Changed since' covers every campaign: choose no campaign (the blank "
+                        "'Campaign' line) or clear the ID."
+                    )
+                params["last"] = last
+        check(report, {k: v for k, v in params.items() if k != "report"})
         return params
 
     def action_fetch(self) -> None:
@@ -126,6 +174,7 @@ class ReportsScreen(TillScreen):
         table.set_columns(COLUMNS[report])
         table.filter(self.query_one("#report-filter", Input).value)
         self.query_one("#report-summary", Static).update("")
+        self.notes = {}
         self.fetching = True
         api = self.till.services.api
         expected: int | None = None
@@ -135,7 +184,7 @@ class ReportsScreen(TillScreen):
         status.update("Fetching… (Escape cancels)")
         pages = 0
         try:
-            async for rows in fetch(api, report, params, page_size=self.page_size):
+            async for rows in fetch(api, report, params, page_size=self.page_size, notes=self.notes):
                 pages += 1
                 self.table_data.rows.extend(rows)
                 table.add_rows(rows)
@@ -163,16 +212,26 @@ class ReportsScreen(TillScreen):
 
     def _summary(self, report: str, params: dict[str, Any]) -> None:
         summary = self.query_one("#report-summary", Static)
+        if report == "customers_all" and "last" in self.notes:
+            summary.update(
+                f"Next time, 'Changed since ID' {self.notes['last']} lists what changed after this pull."
+            )
+            return
         if report != "customers_balances":
             return
+        coalition = params.get("coalition_balance")
         kind = self.campaign_kinds.get(params.get("campaign_id", ""), "")
-        if kind != "giftcard":
-            return
+        if coalition == "coalition_storedvalue":
+            label = "Coalition gift-card liability"
+        elif not coalition and kind == "giftcard":
+            label = "Gift-card liability"
+        else:
+            return  # points: no money owed
         total: Decimal = liability(self.table_data)
         services = self.till.services
         user = f"{services.api.credentials.user_id}@{services.api.credentials.account_id}"
         partial = "" if self.table_data.complete else " (INCOMPLETE: the fetch was stopped)"
-        summary.update(f"Gift-card liability: {total:,.2f} — as seen by API user {user}{partial}")
+        summary.update(f"{label}: {total:,.2f} (API user {user}){partial}")
 
     def action_stop_or_back(self) -> None:
         if self.fetching:
@@ -194,7 +253,7 @@ class ReportsScreen(TillScreen):
     def _to_table(self) -> None:
         self.query_one(BigTable).focus()
 
-    @on(Input.Submitted, "#report-start, #report-end")
+    @on(Input.Submitted, "#report-start, #report-end, #report-last")
     def _submit(self) -> None:
         self.action_fetch()
 
