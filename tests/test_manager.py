@@ -433,8 +433,9 @@ def record_reports(api) -> list[dict[str, str]]:
 
 async def cli_requests(app, monkeypatch, tmp_path, report: str, *items: str) -> list[dict[str, str]]:
     """The ``type=reports`` requests of ``pos-tui report REPORT ITEMS…`` on the app's sandbox."""
-    from pos_tui import cli_manager, services
+    from pos_tui import services
     from pos_tui.api.client import Credentials, LoyaltyClient
+    from pos_tui.cli import manager as cli_manager
     from pos_tui.sandbox.app import InProcessTransport
     from pos_tui.sandbox.demo import ACCOUNT
 

@@ -60,7 +60,7 @@ def _params(report: str, items: list[str]) -> dict[str, Any]:
             params[name] = int(value)
         else:
             params[name] = value
-    from .reporting import check
+    from ..reporting import check
 
     try:
         check(report, params)  # the form's rules too
