@@ -66,7 +66,7 @@ HOOK = textwrap.dedent(
 TABLE = HOOK + textwrap.dedent(
     """
     import random
-    from pos_tui.reporting import COLUMNS
+    from pos_tui.till.reporting import COLUMNS
     from pos_tui.tui.bigtable import BigTable
 
     FIRST = "Ana Ben Cara Dev Ema Farid Grace Hemi Isla Jane Kai Liam Mia Noah Olivia".split()

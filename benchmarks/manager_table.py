@@ -33,8 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pos_tui.reporting import COLUMNS  # noqa: E402
 from pos_tui.sandbox.demo import ACCOUNT, WIDGETS  # noqa: E402
+from pos_tui.till.reporting import COLUMNS  # noqa: E402
 
 FIELDS = [c.name for c in COLUMNS["customers_balances"]]
 
@@ -82,7 +82,7 @@ async def table(url: str, page: int, scrolls: int) -> dict[str, float]:
     from textual.app import App, ComposeResult
 
     from pos_tui.api.client import Credentials, LoyaltyClient
-    from pos_tui.reporting import fetch
+    from pos_tui.till.reporting import fetch
     from pos_tui.tui.bigtable import BigTable
 
     class Bench(App[None]):

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from pos_tui.api.calls import decode  # noqa: E402
 from pos_tui.printing import Printer, PrinterFault  # noqa: E402
 from pos_tui.printing.text import load_escpos  # noqa: E402
-from pos_tui.receipt import render_receipt  # noqa: E402
+from pos_tui.till.receipt import render_receipt  # noqa: E402
 from tests.test_receipt import SHAPES  # noqa: E402
 
 REFERENCE = ROOT / "tests" / "fixtures" / "reference"

@@ -53,7 +53,7 @@ MINIMAL = (
 )
 SETTLE = 5.0  # seconds after the first screen before memory is read: the sandbox loads behind it
 BASELINE_ROOM = (
-    "import sys; from pos_tui.room import TrainingRoom\n"
+    "import sys; from pos_tui.training.room import TrainingRoom\n"
     "TrainingRoom(port=0, password=sys.argv[1], max_sessions=int(sys.argv[2]),\n"
     "             command=[sys.executable, sys.argv[3]]).serve()\n"
 )

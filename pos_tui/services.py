@@ -9,19 +9,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .settings import NotConfigured, Settings, data_dir
+from .config.settings import NotConfigured, Settings, data_dir
 
 if TYPE_CHECKING:
     from .api.client import LoyaltyClient
-    from .journal import Journal, JournaledWriter
     from .sandbox.app import InProcessTransport, Sandbox
+    from .till.journal import Journal, JournaledWriter
 
 
 def credentials_from_settings(settings: Settings) -> Any:
     """The account's credentials: user and account from settings, the secret from the
     environment (``POS_TUI_API_KEY``) or else the keyring. Blocking (keyring): call it in a thread."""
     from .api.client import Credentials
-    from .credentials import load_secret
+    from .config.credentials import load_secret
 
     if not (settings.user_id and settings.account_id):
         raise NotConfigured(
@@ -30,7 +30,7 @@ def credentials_from_settings(settings: Settings) -> Any:
         )
     secret = settings.api_key or load_secret(settings.account_id, settings.user_id)
     if secret is None or not secret.get_secret_value():
-        from .credentials import KeyringUnavailable, check_keyring
+        from .config.credentials import KeyringUnavailable, check_keyring
 
         try:
             check_keyring()
@@ -103,7 +103,7 @@ class Services:
     def writer(self) -> JournaledWriter:
         """Writes go through the journal; the till's services always have one (the kiosk's,
         which never write, have none)."""
-        from .journal import JournaledWriter
+        from .till.journal import JournaledWriter
 
         if self.journal is None:
             raise RuntimeError("these services have no journal, so they cannot write")
@@ -126,9 +126,9 @@ def demo_services(
 ) -> Services:
     """The till on the in-process sandbox with its demo data: training mode, no credentials."""
     from .api.client import Credentials, LoyaltyClient
-    from .journal import Journal
     from .sandbox.app import InProcessTransport, open_sandbox
     from .sandbox.demo import ACCOUNT
+    from .till.journal import Journal
 
     db_path = db_path or data_dir() / "training.db"
     sandbox = open_sandbox(db_path, reset=reset, **kw)
@@ -144,7 +144,7 @@ def demo_services(
         transport=transport,
     )
     journal = Journal(journal_path)
-    from .manager_pin import hash_pin
+    from .till.manager_pin import hash_pin
 
     return Services(
         manager_pin_hash=hash_pin(TRAINING_PIN),
@@ -175,7 +175,7 @@ def frozen_demo_services(
     """The demo till for repeatable tests and pictures: its data seeded as of ``at``'s day in
     ``folder``, a clock stopped at ``at``, receipts saved in ``folder``, the theme left to
     ``POS_TUI_THEME`` / the settings file."""
-    from .settings import load_settings
+    from .config.settings import load_settings
 
     services = demo_services(
         load_settings(), db_path=folder / "training.db", customers=customers, today=at.date(), **sandbox
@@ -187,7 +187,7 @@ def frozen_demo_services(
 
 
 def live_services(settings: Settings) -> Services:
-    from .journal import Journal
+    from .till.journal import Journal
 
     return Services(
         manager_pin_hash=settings.manager_pin_hash,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from pos_tui import logs
+from pos_tui.config import logs
 
 settings.register_profile(
     "pos", deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pos_tui.kiosk import Guard, KioskOptions
+from pos_tui.config.settings import load_settings
 from pos_tui.services import demo_services
-from pos_tui.settings import load_settings
+from pos_tui.till.kiosk import Guard, KioskOptions
 from pos_tui.tui.kiosk import KioskApp
 
 from .till_helpers import FROZEN

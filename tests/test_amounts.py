@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos_tui.amounts import AmountError, above_limit, currency_decimals, parse_amount, parse_count
+from pos_tui.till.amounts import AmountError, above_limit, currency_decimals, parse_amount, parse_count
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos_tui.cards import Held, WedgeBuffer, parse_card
+from pos_tui.till.cards import Held, WedgeBuffer, parse_card
 
 
 @pytest.mark.parametrize(

@@ -309,7 +309,7 @@ async def test_a_new_cards_first_purchase_defaults_to_the_points_campaign(tmp_pa
 
 
 async def test_a_voided_receipt_says_void_in_its_body_and_saved_text(tmp_path):
-    from pos_tui.receipt import VOID_MARK
+    from pos_tui.till.receipt import VOID_MARK
 
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -326,7 +326,7 @@ async def test_a_voided_receipt_says_void_in_its_body_and_saved_text(tmp_path):
         await pilot.press("y")
         await approve_with_pin(pilot)  # a void, or an amount over the limit: the manager's PIN
         await until(pilot, lambda: receipt.voided)
-        assert VOID_MARK in text(receipt, "#paper")  # the void slip (pos_tui.receipt.render_void_slip)
+        assert VOID_MARK in text(receipt, "#paper")  # the void slip (pos_tui.till.receipt.render_void_slip)
         await pilot.press("s")
         await until(pilot, lambda: list((tmp_path / "receipts").glob("*.txt")))
         saved = next((tmp_path / "receipts").glob("*.txt")).read_text()

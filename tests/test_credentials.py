@@ -180,8 +180,8 @@ def test_the_secret_reaches_no_file_no_log_and_no_output(tmp_path, server):
 async def test_the_setup_screen_on_first_run(tmp_path, server, monkeypatch):
     from textual.widgets import Input
 
+    from pos_tui.config.settings import load_settings
     from pos_tui.services import live_services
-    from pos_tui.settings import load_settings
     from pos_tui.tui.factory import make_app
     from pos_tui.tui.screens.customer import CustomerScreen
     from pos_tui.tui.screens.scan import ScanScreen

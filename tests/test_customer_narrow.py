@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.command import CommandPalette
 from textual.widgets import DataTable
 
-from pos_tui.present import details_text, rewards_text
 from pos_tui.sandbox.demo import JOHN
+from pos_tui.till.balances import details_text, rewards_text
 from pos_tui.tui.screens.customer import CustomerScreen
 
 from .till_helpers import make_app, scan, until

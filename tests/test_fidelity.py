@@ -15,9 +15,9 @@ from pos_tui.api import errors
 from pos_tui.api import models as m
 from pos_tui.api.calls import decode
 from pos_tui.api.decoding import parse_body
-from pos_tui.receipt import render_receipt
-from pos_tui.reversal import reversal_text
 from pos_tui.sandbox.render import to_json, to_xml
+from pos_tui.till.receipt import render_receipt
+from pos_tui.till.reversal import reversal_text
 
 from .conftest import REFERENCE
 from .sandbox_helpers import BUYER, EMPLOYEE, GIFT, JANE, SHOPPER, WIDGETS, auth, client, make_sandbox, raw

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from pos_tui.settings import Settings
+from pos_tui.config.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_THEMES = ["pos-default", "pos-high-contrast", "pos-kiosk-low-glare"]

@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from pos_tui.api import requests as rq
-from pos_tui.journal import OPEN_STATES, CardBlocked, Journal, JournaledWriter, State
 from pos_tui.sandbox.demo import GIFT, JANE, SHOPPER
 from pos_tui.sandbox.faults import FaultPlan
+from pos_tui.till.journal import OPEN_STATES, CardBlocked, Journal, JournaledWriter, State
 
 from .sandbox_helpers import client, make_sandbox
 

@@ -14,10 +14,10 @@ from pos_tui.api import requests as rq
 from pos_tui.api.client import Credentials, LoyaltyClient
 from pos_tui.api.decoding import parse_body
 from pos_tui.api.errors import BadResponseError
-from pos_tui.journal import CardBlocked, Journal, JournaledWriter, State
 from pos_tui.sandbox.app import InProcessTransport
 from pos_tui.sandbox.demo import ACCOUNT, GIFT, JANE, SHOPPER
 from pos_tui.sandbox.faults import FaultPlan
+from pos_tui.till.journal import CardBlocked, Journal, JournaledWriter, State
 
 from .sandbox_helpers import make_sandbox
 from .test_journal import Switch, ledger_refs, settle

@@ -8,7 +8,8 @@ import logging
 import pytest
 
 from pos_tui.api import models as m
-from pos_tui.kiosk import (
+from pos_tui.sandbox.demo import JANE, JANE_PASSWORD, JOHN
+from pos_tui.till.kiosk import (
     CARD_LOCK_SECONDS,
     PIN_TRIES_PER_CARD,
     SCANS_PER_MINUTE,
@@ -21,7 +22,6 @@ from pos_tui.kiosk import (
     valid_pin,
     verify_pin,
 )
-from pos_tui.sandbox.demo import JANE, JANE_PASSWORD, JOHN
 from pos_tui.tui.screens.kiosk import (
     KioskCustomerScreen,
     KioskManagerScreen,
@@ -305,7 +305,7 @@ async def test_a_crash_goes_to_the_log_not_the_screen(tmp_path, monkeypatch, cap
 
     monkeypatch.setattr(kiosk_module, "parse_card", broken)
     app = make_kiosk(tmp_path)
-    caplog.set_level(logging.CRITICAL, logger="pos_tui.kiosk")
+    caplog.set_level(logging.CRITICAL, logger="pos_tui.till.kiosk")
     with pytest.raises(RuntimeError):
         async with app.run_test(size=(80, 24)) as pilot:
             await scan(pilot, JANE["card_number"])
@@ -323,7 +323,7 @@ async def test_a_failing_lookup_says_sorry_and_logs_the_trace(tmp_path, monkeypa
 
     monkeypatch.setattr(kiosk_module, "kiosk_view", broken)
     app = make_kiosk(tmp_path)
-    caplog.set_level(logging.ERROR, logger="pos_tui.kiosk")
+    caplog.set_level(logging.ERROR, logger="pos_tui.till.kiosk")
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, JANE["card_number"])
         await until(pilot, lambda: "cannot be shown right now" in screen_text(app))
@@ -334,7 +334,7 @@ async def test_a_failing_lookup_says_sorry_and_logs_the_trace(tmp_path, monkeypa
 async def test_a_card_scanned_while_the_kiosk_starts_is_shown_once_it_has(tmp_path):
     import threading
 
-    from pos_tui.kiosk import KioskOptions
+    from pos_tui.till.kiosk import KioskOptions
     from pos_tui.tui.kiosk import KioskApp
 
     services = make_kiosk(tmp_path)._services

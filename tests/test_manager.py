@@ -9,9 +9,9 @@ import pytest
 from textual.widgets import Input, Select, Static
 
 from pos_tui.api import requests as rq
-from pos_tui.manager_pin import LOCK_SECONDS, MAX_TRIES, Locked, PinGate, check_pin, hash_pin
-from pos_tui.reporting import COLUMNS, Table, safe_cell, write_csv
 from pos_tui.sandbox.demo import GIFT, JANE, WIDGETS
+from pos_tui.till.manager_pin import LOCK_SECONDS, MAX_TRIES, Locked, PinGate, check_pin, hash_pin
+from pos_tui.till.reporting import COLUMNS, Table, safe_cell, write_csv
 from pos_tui.tui.bigtable import BigTable
 from pos_tui.tui.screens.customer import CustomerScreen
 from pos_tui.tui.screens.dashboard import DashboardScreen
@@ -366,7 +366,7 @@ def test_mismatches_are_listed():
     from typing import Any
 
     from pos_tui.api.models import ReportTransaction
-    from pos_tui.shift import build
+    from pos_tui.till.shift import build
 
     @dataclass
     class E:

@@ -9,8 +9,8 @@ import tomllib
 import pytest
 
 from pos_tui import cli
-from pos_tui.manager_pin import check_pin
 from pos_tui.sandbox.demo import GIFT, JANE
+from pos_tui.till.manager_pin import check_pin
 
 from .sandbox_helpers import client, make_sandbox
 

@@ -21,7 +21,7 @@ class _Frozen(datetime):
 @pytest.fixture(autouse=True)
 def _frozen_clocks(monkeypatch):
     import pos_tui.sandbox.reports as sandbox_reports
-    import pos_tui.shift as shift
+    import pos_tui.till.shift as shift
 
     monkeypatch.setattr(sandbox_reports, "datetime", _Frozen)
     monkeypatch.setattr(shift, "datetime", _Frozen)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pos_tui.api.calls import decode
 from pos_tui.printing import CODE_PAGES, Printer, PrinterFault, build_job, folder, parse_printer
 from pos_tui.printing.text import MARKER, RECEIPT_CHARACTERS, SAMPLE_CHARACTERS, TRANSLITERATION
-from pos_tui.receipt import WIDTHS, StoreHeader, render_receipt, render_void_slip
+from pos_tui.till.receipt import WIDTHS, StoreHeader, render_receipt, render_void_slip
 
 from .conftest import reference
 from .test_receipt import SHAPES
@@ -207,7 +207,7 @@ def test_printer_settings_parse(text, expected):
     "text", ["usb:xyz", "usb:04b8", "lpt:1", "network:", "network:host:99999", "serial:@9600", "none:x"]
 )
 def test_a_bad_printer_setting_is_one_clear_line(text, monkeypatch):
-    from pos_tui.settings import SettingsError, load_settings
+    from pos_tui.config.settings import SettingsError, load_settings
 
     monkeypatch.setenv("POS_TUI_PRINTER", text)
     with pytest.raises(SettingsError) as caught:

@@ -12,13 +12,9 @@ from .conftest import ROOT
 PLAIN = [
     "pos_tui/api",
     "pos_tui/sandbox",
-    "pos_tui/journal.py",
-    "pos_tui/credentials.py",
-    "pos_tui/receipt.py",
-    "pos_tui/cards.py",
-    "pos_tui/settings.py",
+    "pos_tui/till",
+    "pos_tui/config",
     "pos_tui/services.py",
-    "pos_tui/logs.py",
     "pos_tui/printing",
     "pos_tui/cli/printer.py",
 ]
@@ -77,7 +73,9 @@ def test_start_up_defers_heavy_imports():
 
 def test_the_first_screen_needs_no_api_stack():
     """What the till imports before its first screen: Textual and the scan screen, nothing heavier."""
-    modules = imported_after("import pos_tui.cli, pos_tui.logs, pos_tui.tui.app, pos_tui.tui.screens.scan")
+    modules = imported_after(
+        "import pos_tui.cli, pos_tui.config.logs, pos_tui.tui.app, pos_tui.tui.screens.scan"
+    )
     for heavy in (
         "httpx",
         "pydantic",

@@ -9,8 +9,8 @@ import pytest
 from pos_tui.api import requests as rq
 from pos_tui.api.calls import decode
 from pos_tui.api.models import RECEIPT_MODELS, receipts
-from pos_tui.receipt import TRAINING_MARK, WIDTHS, provisional_receipt, render_receipt
-from pos_tui.reversal import reversal_text
+from pos_tui.till.receipt import TRAINING_MARK, WIDTHS, provisional_receipt, render_receipt
+from pos_tui.till.reversal import reversal_text
 
 from .conftest import reference
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from pos_tui.amounts import AmountError
 from pos_tui.api import models as m
-from pos_tui.redemption import money_choice, points_choice, reward_choice
+from pos_tui.till.amounts import AmountError
+from pos_tui.till.redemption import money_choice, points_choice, reward_choice
 
 POINTS = m.PointsCampaign(id="1", name="Widget Rewards", type="points", currency="EUR", balance=Decimal(1500))
 REWARD = m.Reward(id="7", description="Free Widget", needed_to_redeem=Decimal(1000))

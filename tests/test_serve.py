@@ -18,7 +18,7 @@ pytest.importorskip("textual_serve", reason="the training room needs textual-ser
 import aiohttp  # noqa: E402  (textual-serve brings it)
 
 from pos_tui.cli.serve import is_loopback  # noqa: E402
-from pos_tui.room_session import ALLOWED_ENV  # noqa: E402
+from pos_tui.training.session import ALLOWED_ENV  # noqa: E402
 
 from .room_helpers import PASSWORD, Room, running_room  # noqa: E402
 
@@ -263,7 +263,7 @@ async def test_a_till_that_fails_ends_the_page_and_its_stderr_goes_to_the_log_no
 ):
     import io
 
-    from pos_tui.room import TrainingRoom
+    from pos_tui.training.room import TrainingRoom
 
     crash = "import sys; sys.stderr.write('Traceback (most recent call last): boom [/x]\\n'); sys.exit(70)"
     view = io.StringIO()
@@ -286,7 +286,7 @@ async def test_a_till_that_fails_ends_the_page_and_its_stderr_goes_to_the_log_no
         await serving
     assert "session 1 closed" in view.getvalue()
     assert "boom" not in view.getvalue() and "Traceback" not in view.getvalue()
-    assert any("boom [/x]" in r.getMessage() for r in caplog.records if r.name == "pos_tui.room")
+    assert any("boom [/x]" in r.getMessage() for r in caplog.records if r.name == "pos_tui.training.room")
 
 
 def test_a_port_in_use_is_a_clear_message(tmp_path: Path):
@@ -320,8 +320,8 @@ async def test_a_till_that_ignores_quit_and_sigterm_is_killed_with_its_group_and
 ):
     import io
 
-    from pos_tui import room_session
-    from pos_tui.room import TrainingRoom
+    from pos_tui.training import session as room_session
+    from pos_tui.training.room import TrainingRoom
 
     monkeypatch.setattr(room_session, "QUIT_GRACE", 0.5)
     monkeypatch.setattr(room_session, "KILL_GRACE", 0.5)

@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception:  # the last line of defence: a trace for the log, a sentence for the user
-        from ..logs import setup_logging
+        from ..config.logs import setup_logging
 
         path = setup_logging()
         log.exception("unexpected error in 'pos-tui %s'", args.command)
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check_log_level() -> None:
-    from ..logs import configured_level
+    from ..config.logs import configured_level
 
     try:
         configured_level()

@@ -31,9 +31,9 @@ def cmd_login(args: argparse.Namespace) -> int:
     from pydantic import SecretStr
 
     from ..api import errors
-    from ..credentials import KeyringUnavailable, check_keyring, store_secret, verify
-    from ..logs import setup_logging
-    from ..settings import update_settings_file
+    from ..config.credentials import KeyringUnavailable, check_keyring, store_secret, verify
+    from ..config.logs import setup_logging
+    from ..config.settings import update_settings_file
 
     settings = load_settings_or_exit()
     try:
@@ -89,8 +89,8 @@ def _ask(prompt: str, default: str) -> str:
 
 
 def cmd_logout(args: argparse.Namespace) -> int:
-    from ..credentials import KeyringUnavailable, delete_secret
-    from ..settings import update_settings_file
+    from ..config.credentials import KeyringUnavailable, delete_secret
+    from ..config.settings import update_settings_file
 
     settings = load_settings_or_exit()
     if not (settings.user_id and settings.account_id):
@@ -107,10 +107,10 @@ def cmd_logout(args: argparse.Namespace) -> int:
 
 
 def cmd_config(args: argparse.Namespace) -> int:
-    from ..credentials import KeyringUnavailable, check_keyring, load_secret
-    from ..logs import log_path
-    from ..paths import config_path, data_dir
-    from ..settings import sources
+    from ..config.credentials import KeyringUnavailable, check_keyring, load_secret
+    from ..config.logs import log_path
+    from ..config.paths import config_path, data_dir
+    from ..config.settings import sources
 
     settings = load_settings_or_exit()
     origin = sources(settings)

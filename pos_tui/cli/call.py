@@ -73,9 +73,9 @@ def cmd_call(args: argparse.Namespace) -> int:
 
 async def _call(name: str, fields: dict[str, str], kind: str | None) -> int:
     from ..api import errors
-    from ..logs import setup_logging
+    from ..config.logs import setup_logging
+    from ..config.settings import SettingsError, load_settings
     from ..services import client_from_settings
-    from ..settings import SettingsError, load_settings
 
     setup_logging()
     try:

@@ -32,7 +32,7 @@ def settings_error(exc: Exception) -> CommandError:
 
 
 def load_settings_or_exit() -> Any:
-    from ..settings import SettingsError, load_settings
+    from ..config.settings import SettingsError, load_settings
 
     try:
         return load_settings()

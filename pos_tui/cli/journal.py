@@ -1,5 +1,5 @@
 """``pos-tui call`` for writes, and ``pos-tui journal [list|replay|resolve]``: every write goes
-through the journal, and its outcome becomes an exit code through :func:`pos_tui.journal.verdict`.
+through the journal, and its outcome becomes an exit code through :func:`pos_tui.till.journal.verdict`.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ async def journaled_write(
     client: Any, settings: Any, name: str, fields: dict[str, str], kind: str | None
 ) -> int:
     """A write through the journal: 0 confirmed, 1 refused, 3 outcome unknown, 4 queued, 5 not sent."""
-    from ..journal import BLOCKED, CardBlocked, Journal, JournaledWriter, State, printable, verdict
-    from ..paths import data_dir
+    from ..config.paths import data_dir
+    from ..till.journal import BLOCKED, CardBlocked, Journal, JournaledWriter, State, printable, verdict
 
     request = await _request(client, name, fields, kind)
     journal = Journal(data_dir() / "journal.db")
@@ -99,7 +99,7 @@ def add_parser(commands: Any) -> None:
 
 
 def cmd_journal(args: argparse.Namespace) -> int:
-    from ..paths import data_dir
+    from ..config.paths import data_dir
 
     path = data_dir() / "journal.db"
     if args.action == "replay":
@@ -110,8 +110,8 @@ def cmd_journal(args: argparse.Namespace) -> int:
         if not args.json:
             print("The journal is empty.")
         return EXIT_OK
-    from ..cards import mask_card
-    from ..journal import Journal, printable
+    from ..till.cards import mask_card
+    from ..till.journal import Journal, printable
 
     journal = Journal(path)
     try:
@@ -130,9 +130,9 @@ def cmd_journal(args: argparse.Namespace) -> int:
 
 
 def _resolve(path: Any, args: argparse.Namespace) -> int:
-    from ..journal import AlreadySettled, Journal, State, printable
-    from ..journal.store import who_am_i
-    from ..logs import setup_logging
+    from ..config.logs import setup_logging
+    from ..till.journal import AlreadySettled, Journal, State, printable
+    from ..till.journal.store import who_am_i
 
     if not args.ref or not (args.recorded or args.not_recorded):
         raise CommandError("usage: pos-tui journal resolve REF --recorded|--not-recorded", EXIT_USAGE)
@@ -169,7 +169,7 @@ def _resolve(path: Any, args: argparse.Namespace) -> int:
         journal.close()
     import logging
 
-    logging.getLogger("pos_tui.journal").warning(
+    logging.getLogger("pos_tui.till.journal").warning(
         "entry %s resolved by hand as %s by %s", done.ref, done.state, who
     )
     print(f"Entry {done.ref} is now {done.state} ({done.resolved_by}).")
@@ -177,10 +177,10 @@ def _resolve(path: Any, args: argparse.Namespace) -> int:
 
 
 async def _replay(path: Any) -> int:
-    from ..journal import Journal, JournaledWriter, State
-    from ..logs import setup_logging
+    from ..config.logs import setup_logging
+    from ..config.settings import SettingsError, load_settings
     from ..services import client_from_settings
-    from ..settings import SettingsError, load_settings
+    from ..till.journal import Journal, JournaledWriter, State
 
     setup_logging()
     try:
@@ -197,6 +197,6 @@ async def _replay(path: Any) -> int:
     finally:
         journal.close()
     print(f"{len(outcomes)} open entries replayed; {len(left)} still unknown, {len(queued)} still queued.")
-    from ..journal.verdict import EXIT_QUEUED
+    from ..till.journal.verdict import EXIT_QUEUED
 
     return EXIT_UNKNOWN if left else EXIT_QUEUED if queued else EXIT_OK

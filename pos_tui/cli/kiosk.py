@@ -46,7 +46,7 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     if args.login:
         return login(args)
     settings = _settings()
-    from ..kiosk import KioskOptions, KioskRefused
+    from ..till.kiosk import KioskOptions, KioskRefused
 
     try:
         factory = _live_factory(settings)
@@ -56,12 +56,12 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_kiosk(args: argparse.Namespace) -> int:
-    from ..kiosk import KioskOptions
+    from ..till.kiosk import KioskOptions
 
     settings = _settings()
 
     def factory() -> Any:
-        from ..paths import data_dir
+        from ..config.paths import data_dir
         from ..services import demo_services
 
         return demo_services(settings, db_path=data_dir() / "kiosk-training.db", reset=not args.keep)
@@ -70,7 +70,7 @@ def cmd_demo_kiosk(args: argparse.Namespace) -> int:
 
 
 def run_kiosk(factory: Any, options: Any) -> int:
-    from ..logs import setup_logging
+    from ..config.logs import setup_logging
 
     clean_environment()
     setup_logging()
@@ -82,7 +82,7 @@ def run_kiosk(factory: Any, options: Any) -> int:
     except Exception:  # outside the app's own handler (start-up, shut-down): the same rule
         import logging
 
-        logging.getLogger("pos_tui.kiosk").critical("the kiosk crashed", exc_info=True)
+        logging.getLogger("pos_tui.till.kiosk").critical("the kiosk crashed", exc_info=True)
         app.crashed = True
     if app.crashed:
         out_of_order()
@@ -108,7 +108,7 @@ def out_of_order() -> None:
 
 
 def _settings() -> Any:
-    from ..settings import SettingsError, load_settings
+    from ..config.settings import SettingsError, load_settings
     from .common import CommandError
 
     try:
@@ -119,8 +119,8 @@ def _settings() -> Any:
 
 def _live_factory(settings: Any) -> Any:
     """Checks the kiosk's account before anything is drawn; the client is built behind the first screen."""
-    from ..credentials import load_secret
-    from ..kiosk import KioskRefused, check_kiosk_account
+    from ..config.credentials import load_secret
+    from ..till.kiosk import KioskRefused, check_kiosk_account
 
     check_kiosk_account(settings.user_id, settings.kiosk_user_id)
     if not settings.account_id:
@@ -147,8 +147,8 @@ def _live_factory(settings: Any) -> Any:
 def set_pin(args: argparse.Namespace) -> int:
     import getpass
 
-    from ..kiosk import hash_pin, valid_pin
-    from ..settings import update_settings_file
+    from ..config.settings import update_settings_file
+    from ..till.kiosk import hash_pin, valid_pin
     from .common import CommandError
 
     _settings()  # a broken settings file is reported before anything is asked
@@ -177,9 +177,9 @@ def login(args: argparse.Namespace) -> int:
     from pydantic import SecretStr
 
     from ..api import errors
-    from ..credentials import KeyringUnavailable, check_keyring, load_secret, store_secret, verify
-    from ..kiosk import KioskRefused, check_kiosk_account
-    from ..settings import update_settings_file
+    from ..config.credentials import KeyringUnavailable, check_keyring, load_secret, store_secret, verify
+    from ..config.settings import update_settings_file
+    from ..till.kiosk import KioskRefused, check_kiosk_account
     from .common import CommandError
 
     settings = _settings()

@@ -60,7 +60,7 @@ def _params(report: str, items: list[str]) -> dict[str, Any]:
             params[name] = int(value)
         else:
             params[name] = value
-    from ..reporting import check
+    from ..till.reporting import check
 
     try:
         check(report, params)  # the form's rules too
@@ -82,10 +82,10 @@ async def _report(report: str, params: dict[str, Any], target: str, page_size: i
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..api import errors
-    from ..logs import setup_logging
-    from ..reporting import COLUMNS, fetch, safe_cell
+    from ..config.logs import setup_logging
+    from ..config.settings import SettingsError, load_settings
     from ..services import client_from_settings
-    from ..settings import SettingsError, load_settings
+    from ..till.reporting import COLUMNS, fetch, safe_cell
     from .common import settings_error
 
     setup_logging()
@@ -146,8 +146,8 @@ async def _report(report: str, params: dict[str, Any], target: str, page_size: i
 def cmd_manager_pin(args: argparse.Namespace) -> int:
     import getpass
 
-    from ..manager_pin import hash_pin, valid_pin
-    from ..settings import SettingsError, update_settings_file
+    from ..config.settings import SettingsError, update_settings_file
+    from ..till.manager_pin import hash_pin, valid_pin
 
     if args.pin_stdin:
         pin = again = sys.stdin.readline().strip()

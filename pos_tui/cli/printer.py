@@ -23,7 +23,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def printer_command(args: argparse.Namespace) -> int:
-    from ..logs import setup_logging
+    from ..config.logs import setup_logging
     from ..printing import Printer, PrinterFault, parse_printer
     from .common import EXIT_OK, EXIT_USAGE, CommandError, load_settings_or_exit
 
@@ -61,7 +61,7 @@ def printer_command(args: argparse.Namespace) -> int:
 def test_page(header: Any, printer: Any, width: int) -> str:
     """The page: store header, the printer's settings, a ruler, every character receipts use."""
     from ..printing.text import RECEIPT_CHARACTERS, SAMPLE_CHARACTERS
-    from ..receipt import DUPLICATE_MARK, TRAINING_MARK, VOID_MARK
+    from ..till.receipt import DUPLICATE_MARK, TRAINING_MARK, VOID_MARK
 
     lines: list[str] = []
 
@@ -104,9 +104,9 @@ def test_page(header: Any, printer: Any, width: int) -> str:
 
 def _store_header(settings: Any) -> tuple[Any, str]:
     """The store header from account_info, or why there is none (no account, no network)."""
-    from ..receipt import StoreHeader
+    from ..config.settings import NotConfigured
     from ..services import client_from_settings
-    from ..settings import NotConfigured
+    from ..till.receipt import StoreHeader
 
     async def read() -> Any:
         api = client_from_settings(settings)

@@ -28,10 +28,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..logs import setup_logging
+    from ..config.logs import setup_logging
+    from ..config.settings import data_dir
     from ..sandbox.app import open_sandbox, serve
     from ..sandbox.faults import FaultSpecError
-    from ..settings import data_dir
 
     setup_logging()
     path = Path(args.db) if args.db else data_dir() / "sandbox.db"

@@ -1,5 +1,5 @@
 """``pos-tui serve``: the training room (``pos-tui demo`` in browsers). Body of the command only;
-the room itself is ``pos_tui/room.py``. Heavy imports happen when the command runs."""
+the room itself is ``pos_tui/training/room.py``. Heavy imports happen when the command runs."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             EXIT_USAGE,
         )
     try:
-        from ..room import TrainingRoom
+        from ..training.room import TrainingRoom
     except ImportError as exc:
         raise CommandError(
             f"the training room needs textual-serve ({exc.name} cannot be imported): "
@@ -67,7 +67,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         ) from None
     import logging
 
-    from ..logs import setup_logging
+    from ..config.logs import setup_logging
 
     if setup_logging():  # textual-serve's and aiohttp's messages go to our log, not the terminal
         ours = logging.getLogger("pos_tui")

@@ -18,13 +18,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def _run_till(factory: Any, *, training: bool, manager: bool = False) -> int:
     """Show the till at once; settings and services load in a thread behind the first screen."""
-    from ..logs import setup_logging
+    from ..config.logs import setup_logging
     from ..tui.factory import make_app
 
     setup_logging()
 
     def services() -> Any:
-        from ..settings import load_settings
+        from ..config.settings import load_settings
 
         return factory(load_settings())
 

@@ -111,7 +111,7 @@ def _load_copies(path: Path | None) -> dict[str, int]:
 def print_text(lines: Iterable[str] | str, printer: Printer | None = None) -> None:
     """Print any text (an X/Z report…) on ``printer`` or the configured one. Blocking."""
     if printer is None:
-        from ..settings import load_settings
+        from ..config.settings import load_settings
 
         printer = Printer.from_settings(load_settings())
     printer.print_text(lines)

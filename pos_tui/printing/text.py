@@ -129,7 +129,7 @@ def load_escpos() -> None:
         if "escpos.printer" in sys.modules:
             return
         if "ESCPOS_CAPABILITIES_PICKLE_DIR" not in os.environ:
-            from ..paths import data_dir
+            from ..config.paths import data_dir
 
             cache = data_dir() / "cache"
             try:

@@ -17,7 +17,7 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from ..api import errors
-from ..cards import Held, mask_card, parse_card
+from ..till.cards import Held, mask_card, parse_card
 from . import messages
 from .keypump import KeyPump
 from .wording import explain
@@ -100,7 +100,7 @@ class PosApp(WritingApp):
 
     @on(messages.ReceiptWidthChosen)
     def _receipt_width_chosen(self, message: messages.ReceiptWidthChosen) -> None:
-        from ..settings import update_settings_file  # remembered for the next start too
+        from ..config.settings import update_settings_file  # remembered for the next start too
 
         self.services.receipt_width = width = message.width
         self.run_worker(lambda: update_settings_file(receipt_width=width), thread=True, exit_on_error=False)
@@ -141,7 +141,7 @@ class PosApp(WritingApp):
         """A theme chosen at the till (command palette) is remembered in the settings file."""
         if getattr(self, "_remember_theme", False) and self._services is not None:
             self._services.theme = name
-            from ..settings import update_settings_file  # a choice made at the till is kept
+            from ..config.settings import update_settings_file  # a choice made at the till is kept
 
             self.run_worker(
                 lambda: update_settings_file(theme=name), thread=True, group="settings", exit_on_error=False
@@ -365,7 +365,7 @@ class PosApp(WritingApp):
             self.notify(message, severity=severity, timeout=15)
 
     def _offer_setup(self, reason: str) -> None:
-        from ..settings import Settings, SettingsError, load_settings
+        from ..config.settings import Settings, SettingsError, load_settings
         from .screens.setup import SetupScreen
 
         try:
@@ -386,7 +386,7 @@ class PosApp(WritingApp):
         self.push_screen(screen, done)
 
     def _failed_to_start(self, error: BaseException | None) -> None:
-        from ..settings import NotConfigured, SettingsError
+        from ..config.settings import NotConfigured, SettingsError
 
         if isinstance(error, NotConfigured) and not self.training:
             self.end_busy(self._starting)

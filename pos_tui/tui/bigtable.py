@@ -25,7 +25,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..reporting import Column, sort_key
+from ..till.reporting import Column, sort_key
 
 GAP = 1
 #: Control characters from the service (newlines, tabs, escapes) are drawn as spaces.

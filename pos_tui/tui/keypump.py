@@ -19,7 +19,7 @@ from typing import Any
 from textual.app import App
 from textual.dom import DOMNode
 
-from ..cards import Held
+from ..till.cards import Held
 
 log = logging.getLogger("pos_tui.till")
 

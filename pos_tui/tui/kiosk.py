@@ -20,15 +20,15 @@ from textual.binding import BindingType
 from textual.worker import Worker, WorkerState
 
 from ..api import errors
-from ..cards import Held, mask_card, parse_card
-from ..kiosk import Guard, KioskOptions, kiosk_view, verify_pin
+from ..till.cards import Held, mask_card, parse_card
+from ..till.kiosk import Guard, KioskOptions, kiosk_view, verify_pin
 from .screens.kiosk import KioskCustomerScreen, KioskManagerScreen, KioskPinScreen, KioskScanScreen
 from .wedge import WedgeApp
 
 if TYPE_CHECKING:
     from ..services import Services
 
-log = logging.getLogger("pos_tui.kiosk")
+log = logging.getLogger("pos_tui.till.kiosk")
 
 EXIT_CHORD = ("ctrl+k", "ctrl+x")
 CHORD_SECONDS = 2.0

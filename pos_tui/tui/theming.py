@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..paths import config_path
+from ..config.paths import config_path
 
 if TYPE_CHECKING:
     from textual.theme import Theme

@@ -15,7 +15,7 @@ from textual.app import App
 from textual.driver import Driver
 from textual.message import Message
 
-from ..cards import Held, WedgeBuffer
+from ..till.cards import Held, WedgeBuffer
 from . import readtime
 
 

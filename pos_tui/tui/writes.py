@@ -82,7 +82,7 @@ class WritingApp(WedgeApp):
 
     async def write(self, request: Any, label: str = "Recording…", *, approver: str = "") -> WriteResult:
         """Send an earn or a redemption through the journal and say what happened, plainly."""
-        from ..journal import BLOCKED, CardBlocked, State, verdict
+        from ..till.journal import BLOCKED, CardBlocked, State, verdict
 
         writer = self.services.writer
         self.write_in_flight = True
@@ -101,7 +101,7 @@ class WritingApp(WedgeApp):
         if entry.state == State.CONFIRMED:
             return WriteResult(receipt=outcome.receipt, confirmed=True, transaction_id=entry.transaction_id)
         if entry.state == State.QUEUED:
-            from ..receipt import provisional_receipt
+            from ..till.receipt import provisional_receipt
 
             self.set_timer(15, self.replay_journal)
             return WriteResult(receipt=provisional_receipt(request), queued=True)
@@ -111,7 +111,7 @@ class WritingApp(WedgeApp):
 
     async def void(self, delete: Any, *, card_number: str = "", approver: str = "") -> str:
         """Void a transaction through the journal. "" when done, else what the cashier should know."""
-        from ..journal import BLOCKED, CardBlocked, State, verdict
+        from ..till.journal import BLOCKED, CardBlocked, State, verdict
 
         try:
             outcome = await self.services.writer.void(delete, card_number=card_number, approver=approver)
@@ -130,7 +130,7 @@ class WritingApp(WedgeApp):
         self.run_worker(self.count_pending(), group="pending", exclusive=True, exit_on_error=False)
 
     async def count_pending(self) -> None:
-        from ..journal import OPEN_STATES
+        from ..till.journal import OPEN_STATES
 
         journal = self.services.journal
         self.pending = await asyncio.to_thread(journal.count, OPEN_STATES) if journal is not None else 0

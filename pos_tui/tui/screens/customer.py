@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 
 from ...api import errors
 from ...api import models as m
-from ...present import balance_text, details_text, kind_title, rewards_text
+from ...till.balances import balance_text, details_text, kind_title, rewards_text
 from ..widgets import literal
 from ..wording import explain
 from .base import TillScreen

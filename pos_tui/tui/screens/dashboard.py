@@ -13,9 +13,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Sparkline, Static
 
-from ...amounts import amount
 from ...api import errors
 from ...api.models.reports import CustomerTotals, TransactionTotals
+from ...till.amounts import amount
 from ..wording import explain
 from .base import TillScreen
 

@@ -10,10 +10,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...amounts import above_limit, currency_decimals, money, parse_amount, parse_count
 from ...api import errors
 from ...api import models as m
 from ...api import requests as rq
+from ...till.amounts import above_limit, currency_decimals, money, parse_amount, parse_count
 from ..messages import CampaignUsed
 from ..widgets import Field
 from ..wording import explain

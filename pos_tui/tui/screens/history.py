@@ -9,11 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
-from ...amounts import amount, money
 from ...api import errors
 from ...api import models as m
 from ...api import requests as rq
-from ...present import kind_title, without_reference
+from ...till.amounts import amount, money
+from ...till.balances import kind_title, without_reference
 from ..widgets import literal
 from ..wording import explain
 from .base import TillScreen

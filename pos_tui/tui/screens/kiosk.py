@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Digits, Static
 
-from ...kiosk import KioskView, Tile, figure_is_number
+from ...till.kiosk import KioskView, Tile, figure_is_number
 
 if TYPE_CHECKING:
     from ..kiosk import KioskApp

@@ -133,7 +133,7 @@ class ShiftScreen(TillScreen):
 
     @work(exclusive=True, group="shift", exit_on_error=False)
     async def run_shift(self) -> None:
-        from ...shift import CannotClose, ShiftAlreadyClosed, shift_report
+        from ...till.shift import CannotClose, ShiftAlreadyClosed, shift_report
 
         text = self.query_one("#shift-text", Static)
         if self.kind == "Z":

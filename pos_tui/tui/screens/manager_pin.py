@@ -17,12 +17,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
-from ...manager_pin import Approvals, Locked, PinGate
+from ...till.manager_pin import Approvals, Locked, PinGate
 from ..widgets import Field, TrainingBanner
 
 
 def gate_for(services: Any) -> PinGate:
-    from ...settings import data_dir
+    from ...config.settings import data_dir
 
     prefix = "training-" if services.training else ""
     return PinGate(
@@ -33,7 +33,7 @@ def gate_for(services: Any) -> PinGate:
 
 
 def approvals_for(services: Any) -> Approvals:
-    from ...settings import data_dir
+    from ...config.settings import data_dir
 
     prefix = "training-" if services.training else ""
     return Approvals(Path(data_dir()) / f"{prefix}approvals.db")

@@ -15,8 +15,8 @@ from textual.widgets import Static
 from ...api import errors
 from ...api import models as m
 from ...api import requests as rq
-from ...receipt import WIDTHS, StoreHeader, render_receipt, render_void_slip
-from ...reversal import reversal_text
+from ...till.receipt import WIDTHS, StoreHeader, render_receipt, render_void_slip
+from ...till.reversal import reversal_text
 from ..messages import ReceiptWidthChosen, StoreHeaderRead
 from ..wording import explain
 from .base import TillScreen

@@ -12,12 +12,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...amounts import AmountError, amount
 from ...api import errors
 from ...api import models as m
 from ...api import requests as rq
-from ...present import affordable, balance_text
-from ...redemption import Redemption, money_choice, points_choice, reward_choice, shortfall
+from ...till.amounts import AmountError, amount
+from ...till.balances import affordable, balance_text
+from ...till.redemption import Redemption, money_choice, points_choice, reward_choice, shortfall
 from ..widgets import Field
 from ..wording import explain
 from .earn import finish

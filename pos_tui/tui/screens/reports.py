@@ -25,7 +25,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, ProgressBar, Select, Static
 
 from ...api import errors
-from ...reporting import CARD_COLUMN, COLUMNS, PAGE_SIZE, Table, check, fetch, liability, write_csv
+from ...till.reporting import CARD_COLUMN, COLUMNS, PAGE_SIZE, Table, check, fetch, liability, write_csv
 from ..bigtable import BigTable
 from ..widgets import Field
 from ..wording import explain
@@ -280,7 +280,7 @@ class ReportsScreen(TillScreen):
 
     @work(thread=True, group="export", exit_on_error=False)
     def export(self, rows: list[tuple[str, ...]]) -> None:
-        from ...settings import data_dir
+        from ...config.settings import data_dir
 
         folder = Path(data_dir()) / "exports"
         folder.mkdir(parents=True, exist_ok=True)

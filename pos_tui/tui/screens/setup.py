@@ -78,8 +78,8 @@ class SetupScreen(TillScreen):
         from pydantic import SecretStr
 
         from ...api import errors
-        from ...credentials import KeyringUnavailable, check_keyring, store_secret, verify
-        from ...settings import update_settings_file
+        from ...config.credentials import KeyringUnavailable, check_keyring, store_secret, verify
+        from ...config.settings import update_settings_file
         from ..wording import explain
 
         error = self.query_one("#error", Static)

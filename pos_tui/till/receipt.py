@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..api import requests as rq
+from ..api.kinds import KIND_TITLES
+from ..api.models import receipts as r
 from .amounts import amount, magnitude, money, size
-from .api import requests as rq
-from .api.kinds import KIND_TITLES
-from .api.models import receipts as r
 
 WIDTHS = (32, 42, 48)
 _JOURNAL_TAG = re.compile(r"\s*\[pos:[\w-]+\]")

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..api import errors
+from ...api import errors
 from .entry import OPEN_STATES, Entry, State, entry_from_row
 
 #: What is kept of a server's answer or an error text: a hostile 10 MB body never lands whole.

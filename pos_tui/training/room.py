@@ -27,10 +27,10 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
-from . import room_pages as pages
-from .room_session import OWNER, RoomSession, remove_abandoned_rooms
+from . import pages as pages
+from .session import OWNER, RoomSession, remove_abandoned_rooms
 
-log = logging.getLogger("pos_tui.room")
+log = logging.getLogger("pos_tui.training.room")
 
 COOKIE = "pos_tui_room"
 

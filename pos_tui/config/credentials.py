@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import SecretStr
 
 SERVICE = "pos-tui"
-log = logging.getLogger("pos_tui.credentials")
+log = logging.getLogger("pos_tui.config.credentials")
 
 HOW_TO_GET_A_KEYRING = (
     "No usable system keyring was found, so the secret cannot be stored safely (it is never "
@@ -92,7 +92,7 @@ def delete_secret(account_id: str, user_id: str) -> bool:
 
 async def verify(url: str, user_id: str, account_id: str, secret: SecretStr, secret_kind: str) -> str:
     """Make a real call with these credentials; the business name on success, else a LoyaltyError."""
-    from .api.client import Credentials, LoyaltyClient
+    from ..api.client import Credentials, LoyaltyClient
 
     credentials = Credentials(
         user_id, account_id, secret, secret_kind="api_key" if secret_kind == "api_key" else "password"

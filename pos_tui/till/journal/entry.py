@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ..api import requests as rq
+from ...api import requests as rq
 
 
 class State(enum.StrEnum):

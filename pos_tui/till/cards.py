@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 # Lives in the API layer (it logs cards too and imports nothing of ours); re-exported here.
-from .api.masking import mask_card as mask_card
+from ..api.masking import mask_card as mask_card
 
 _TRACK1 = re.compile(r"%[Bb]([^^?]{1,79})\^")
 _TRACK2 = re.compile(r";([^=?]{1,37})[=?]")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ..api import kinds
+from ..api import models as m
 from .amounts import amount, money
-from .api import kinds
-from .api import models as m
 
 
 def kind_title(campaign: Any) -> str:

@@ -25,12 +25,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..api import errors
-from ..api import requests as rq
+from ...api import errors
+from ...api import requests as rq
 from .entry import Entry, State
 from .store import Journal
 
-log = logging.getLogger("pos_tui.journal")
+log = logging.getLogger("pos_tui.till.journal")
 
 HISTORY_DEPTH = 500  # reconciliation is rare: read deep rather than leave an outcome unknown
 #: How far the server's clock may be behind ours (its history must reach back past the entry's

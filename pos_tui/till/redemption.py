@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ..api import models as m
 from .amounts import AmountError, amount, currency_decimals, money, parse_amount
-from .api import models as m
-from .present import affordable, balance_text
+from .balances import affordable, balance_text
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def reward_text(campaign: Any, reward: Any) -> str:
 
 def shortfall(fresh: Any, request: Any) -> str:
     """Why the balance, read again just before sending, does not cover the redemption ("" if it does)."""
-    from .api import requests as rq
+    from ..api import requests as rq
 
     if fresh is None:
         return "The campaign is no longer on this customer's card."

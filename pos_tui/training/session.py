@@ -19,7 +19,7 @@ from typing import Any
 
 from textual_serve.app_service import AppService
 
-log = logging.getLogger("pos_tui.room")
+log = logging.getLogger("pos_tui.training.room")
 
 # What a session process may inherit from the server; everything else (POS_TUI_API_KEY, tokens,
 # D-Bus and keyring addresses, proxies, TEXTUAL debug switches) stays behind.

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .api.wire import format_decimal
+from ..api.wire import format_decimal
 
 KINDS = ("earn", "redemption", "void", "queued", "unknown", "refused")
 _REF = re.compile(r"\[pos:([0-9A-Za-z-]+)\]")
@@ -285,8 +285,8 @@ async def shift_report(services: Any, kind: str, *, now: datetime | None = None)
     import asyncio
     from datetime import date
 
-    from .api import errors
-    from .settings import data_dir
+    from ..api import errors
+    from ..config.settings import data_dir
 
     shifts = Shifts(Path(data_dir()) / ("training-shifts.db" if services.training else "shifts.db"))
     start = await asyncio.to_thread(shifts.current_start)

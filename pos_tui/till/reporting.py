@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .api.wire import format_decimal
+from ..api.wire import format_decimal
 
 REPORTS = ("customers_balances", "customers_all", "transactions_all")
 PAGE_SIZE = 1000

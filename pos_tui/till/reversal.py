@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 from decimal import Decimal
 
+from ..api import kinds
+from ..api.models import receipts as r
 from .amounts import amount, magnitude, money
-from .api import kinds
-from .api.models import receipts as r
 
 
 def reversal_text(receipt: r.Receipt) -> str:

@@ -12,13 +12,13 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from ..api import errors
-from ..api import requests as rq
+from ...api import errors
+from ...api import requests as rq
 from .entry import Entry, State
 from .reconcile import Finding, Reconciler, Undecidable, quarantine_over, tag
 from .store import Journal
 
-log = logging.getLogger("pos_tui.journal")
+log = logging.getLogger("pos_tui.till.journal")
 
 #: Seconds from a send before a write that reads as absent may be sent again (see README).
 RESEND_AFTER = 300.0

@@ -81,9 +81,9 @@ def kiosk_view(info: Any) -> KioskView:
 
 
 def tile(c: Any) -> Tile:
+    from ..api import models as m  # the API stack loads behind the first screen, not before it
     from .amounts import amount, money
-    from .api import models as m  # the API stack loads behind the first screen, not before it
-    from .present import affordable
+    from .balances import affordable
 
     ready = tuple(_reward_name(r) for r in getattr(c, "available_rewards", []) if affordable(c, r))
     if isinstance(c, m.PointsCampaign):
@@ -103,7 +103,7 @@ def tile(c: Any) -> Tile:
 
 
 def _reward_name(reward: Any) -> str:
-    from .api import models as m
+    from ..api import models as m
 
     if isinstance(reward, m.BuyXReward):
         return f"a free {reward.name}".strip()

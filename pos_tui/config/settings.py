@@ -113,14 +113,14 @@ class Settings(BaseSettings):
     @field_validator("printer")
     @classmethod
     def _printer(cls, value: str) -> str:
-        from .printing.target import parse_printer
+        from ..printing.target import parse_printer
 
         return str(parse_printer(value))  # a ValueError's message is the one line the user sees
 
     @field_validator("printer_codepage")
     @classmethod
     def _codepage(cls, value: str) -> str:
-        from .printing.text import check_code_page
+        from ..printing.text import check_code_page
 
         return check_code_page(value)
 
