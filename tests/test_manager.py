@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from decimal import Decimal
 
 import pytest
@@ -344,10 +345,10 @@ async def test_x_then_z_report_match_the_service_and_z_happens_once(tmp_path, mo
         await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, ShiftScreen) and app.screen.lines)
         assert app.screen.lines[0] == "Z REPORT No. 1"
+        assert app.screen.lines[2].startswith("From: ")
+        assert re.fullmatch(r"To:   \d{4}-\d\d-\d\d \d\d:\d\d:\d\d", app.screen.lines[3])  # no ms
         await pilot.press("escape")
-        await pilot.press("z")
-        await until(pilot, lambda: app.screen.__class__.__name__ == "ConfirmScreen")
-        await pilot.press("y")
+        await pilot.press("z")  # nothing since the Z: said at once, no question asked first
         await until(
             pilot,
             lambda: (

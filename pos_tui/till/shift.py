@@ -47,6 +47,11 @@ class Total:
     amount: Decimal = Decimal(0)
 
 
+def shown_time(stamp: str) -> str:
+    """A journal time (ISO, with milliseconds) as a manager reads it: ``2026-11-22 14:03:05``."""
+    return stamp.replace("T", " ")[:19]
+
+
 @dataclass
 class ShiftReport:
     kind: str  # "X" or "Z"
@@ -65,8 +70,8 @@ class ShiftReport:
         out = [
             title,
             f"Till: {self.terminal or '-'}",
-            f"From: {self.start or 'the first entry'}",
-            f"To:   {self.end}",
+            f"From: {shown_time(self.start) if self.start else 'the first entry'}",
+            f"To:   {shown_time(self.end)}",
         ]
         out.append(f"Entries: {self.items}")
         out.append("")
@@ -279,6 +284,31 @@ class CannotClose(Exception):
     """A Z report is refused: nothing in the shift, or the service could not be read."""
 
 
+def _shifts(services: Any) -> Shifts:
+    from ..config.settings import data_dir
+
+    return Shifts(Path(data_dir()) / ("training-shifts.db" if services.training else "shifts.db"))
+
+
+NOTHING_TO_CLOSE = "Nothing to close: no transaction since the last Z report."
+
+
+async def _shift_entries(services: Any, now: datetime | None = None) -> tuple[str, str, list[Any]]:
+    """The shift's start, its end (now, on the journal's own clock) and this till's entries in it."""
+    import asyncio
+
+    start = await asyncio.to_thread(_shifts(services).current_start)
+    end = (now or datetime.now()).isoformat(timespec="milliseconds")  # the journal's own clock
+    journal = services.journal
+    entries = await asyncio.to_thread(journal.entries) if journal is not None else []
+    return start, end, [e for e in entries if (not start or created(e) >= start) and created(e) < end]
+
+
+async def nothing_to_close(services: Any) -> bool:
+    """Whether a Z report now would refuse (asked before the manager is asked to confirm it)."""
+    return not (await _shift_entries(services))[2]
+
+
 async def shift_report(services: Any, kind: str, *, now: datetime | None = None) -> ShiftReport:
     """Build the X (or take the Z) report of the current shift: reads the journal and
     ``transactions_all`` for the shift's days. A Z refuses an empty shift and is kept at once."""
@@ -286,16 +316,11 @@ async def shift_report(services: Any, kind: str, *, now: datetime | None = None)
     from datetime import date
 
     from ..api import errors
-    from ..config.settings import data_dir
 
-    shifts = Shifts(Path(data_dir()) / ("training-shifts.db" if services.training else "shifts.db"))
-    start = await asyncio.to_thread(shifts.current_start)
-    end = (now or datetime.now()).isoformat(timespec="milliseconds")  # the journal's own clock
-    journal = services.journal
-    entries = await asyncio.to_thread(journal.entries) if journal is not None else []
-    entries = [e for e in entries if (not start or created(e) >= start) and created(e) < end]
+    shifts = _shifts(services)
+    start, end, entries = await _shift_entries(services, now)
     if kind == "Z" and not entries:
-        raise CannotClose("Nothing to close: no transaction since the last Z report.")
+        raise CannotClose(NOTHING_TO_CLOSE)
     first_day = date.fromisoformat((start or min((created(e) for e in entries), default=end))[:10])
     names: dict[str, str] = {}
     service: list[Any] | None

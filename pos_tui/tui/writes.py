@@ -85,7 +85,6 @@ class WritingApp(WedgeApp):
         from ..till.journal import BLOCKED, CardBlocked, State, verdict
 
         writer = self.services.writer
-        self.write_in_flight = True
         busy = self.start_busy(label)
         try:
             outcome = await writer.submit(request, approver=approver)
@@ -93,7 +92,6 @@ class WritingApp(WedgeApp):
             self.replay_journal()
             return WriteResult(message=BLOCKED)
         finally:
-            self.write_in_flight = False
             self.end_busy(busy)
             await self.count_pending()
         entry = outcome.entry

@@ -135,6 +135,13 @@ class WriteScreen(TillScreen):
         if self.sending:
             return
         self.sending = True
-        self.till.write_in_flight = True
+        self.till.write_in_flight = True  # at once: a scan now must not open another customer
         self.show_error("")
-        self.till.run_worker(self._send(request), group="write", exit_on_error=False)
+        self.till.run_worker(self._sending(request), group="write", exit_on_error=False)
+
+    async def _sending(self, request: Any) -> None:
+        """The one place ``write_in_flight`` is cleared, whatever ``_send`` did."""
+        try:
+            await self._send(request)
+        finally:
+            self.till.write_in_flight = False

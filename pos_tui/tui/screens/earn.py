@@ -303,7 +303,6 @@ class EarnScreen(CampaignForm):
     async def _send(self, request: rq.EarnRequest) -> None:
         try:
             if not await self._register(request):
-                self.till.write_in_flight = False
                 return
             result = await self.till.write(request, approver=self.approver)
         finally:

@@ -133,9 +133,18 @@ class ShiftScreen(TillScreen):
 
     @work(exclusive=True, group="shift", exit_on_error=False)
     async def run_shift(self) -> None:
-        from ...till.shift import CannotClose, ShiftAlreadyClosed, shift_report
+        from ...till.shift import (
+            NOTHING_TO_CLOSE,
+            CannotClose,
+            ShiftAlreadyClosed,
+            nothing_to_close,
+            shift_report,
+        )
 
         text = self.query_one("#shift-text", Static)
+        if self.kind == "Z" and await nothing_to_close(self.till.services):
+            text.update(Text(NOTHING_TO_CLOSE))  # said before anyone is asked to confirm
+            return
         if self.kind == "Z":
             question = "Close the shift with a Z report?"
             details = "The Z report is numbered and kept; it cannot be redone. The next shift starts now."

@@ -199,5 +199,4 @@ class RedeemScreen(CampaignForm):
             result = await self.till.write(request, label="Redeeming…", approver=self.approver)
         finally:
             self.sending = False
-            self.till.write_in_flight = False
         finish(self, request, result, request.customer)
