@@ -65,3 +65,8 @@ async def type_slowly(pilot: Pilot[Any], text: str) -> None:
         await pilot.press(_character_to_key(character))
         await pilot.pause(0.08)
     await pilot.pause(0.2)  # past the wedge's wait for a following key
+    # and until the wedge has let the last key go (a busy loop can hold it longer than 0.2 s)
+    wedge = getattr(pilot.app, "wedge", None)
+    if wedge is not None:
+        await until(pilot, lambda: not wedge.held)
+        await pilot.pause()
