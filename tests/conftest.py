@@ -9,6 +9,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from pos_tui.config import logs
+from pos_tui.services import TRAINING_PIN
+from pos_tui.till import manager_pin
 
 settings.register_profile(
     "pos", deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow]
@@ -20,11 +22,25 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REFERENCE = FIXTURES / "reference"
 
 
+_hash_pin = manager_pin.hash_pin
+_training_pin_hash = _hash_pin(TRAINING_PIN)
+
+
+def _hash_pin_once_for_training(pin: str, *, salt: bytes | None = None) -> str:
+    """Every in-process demo till hashes the training PIN (scrypt, ~0.1 s of CPU: half of making
+    a test's till); the tests share one real hash of it. Any other PIN, or a given salt, is hashed
+    afresh, so the tests of ``hash_pin`` itself (a new salt each time) see the real function."""
+    if pin == TRAINING_PIN and salt is None:
+        return _training_pin_hash
+    return _hash_pin(pin, salt=salt)
+
+
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every test gets its own settings file, data dir and log, and no inherited account."""
     monkeypatch.setenv("POS_TUI_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("POS_TUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(manager_pin, "hash_pin", _hash_pin_once_for_training)
     for name in list(os.environ):
         if name.startswith("POS_TUI_") and name not in {"POS_TUI_CONFIG", "POS_TUI_DATA_DIR"}:
             monkeypatch.delenv(name)

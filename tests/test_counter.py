@@ -106,7 +106,9 @@ async def test_a_large_amount_asks_again_and_enter_never_answers(tmp_path):
         screen.query_one("#load-amount", Input).focus()
         await type_slowly(pilot, "600")  # the store's default limit for a load is 500
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.query("#confirm-details")
+        )
         assert "600.00" in text(app.screen, "#confirm-details")
         await pilot.press("enter", "enter")
         await pilot.pause(0.2)
@@ -138,7 +140,9 @@ async def test_void_takes_y_not_enter_and_shows_money_without_references(tmp_pat
         await pilot.press("h")
         await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.rows)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await until(
+            pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.query("#confirm-details")
+        )
         details = text(app.screen, "#confirm-details")
         assert "5.00 EUR" in details and "[pos:" not in details and "gift" in details
         await pilot.press("enter", "enter")  # Enter Enter voided before anyone read the dialog

@@ -292,7 +292,15 @@ async def approve_with_pin(pilot):
     """A void needs the manager PIN (training: 1234)."""
     from pos_tui.tui.screens.manager_pin import ManagerPinScreen
 
-    await until(pilot, lambda: isinstance(pilot.app.screen, ManagerPinScreen))
+    # The PIN field sits in a container that mounts in its own task: typed before it has the
+    # focus, the digits would be lost.
+    await until(
+        pilot,
+        lambda: (
+            isinstance(pilot.app.screen, ManagerPinScreen)
+            and getattr(pilot.app.screen.focused, "id", None) == "pin"
+        ),
+    )
     await type_slowly(pilot, "1234")
     await pilot.press("enter")
 
@@ -309,7 +317,7 @@ async def test_void_from_the_receipt_reverses_exactly(tmp_path):
         await until(pilot, lambda: isinstance(app.screen, ReceiptScreen) and app.screen.query("#paper"))
         assert (await balance(app, GIFT)).balance == Decimal("68.20")
         await pilot.press("v")
-        # The screen is current as soon as it is pushed; its widgets come with its compose.
+        # The details sit in a container that mounts in its own task: wait for them, not the screen.
         await until(
             pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.query("#confirm-details")
         )

@@ -47,6 +47,7 @@ def test_a_scan_right_after_a_persons_keys_is_whole(till, typed_first):  # noqa:
     assert scanned(log) == [("10", "1212")]
 
 
+@pytest.mark.xdist_group("till-start-ups-and-key-latency")  # see tests/test_till_crash.py
 def test_a_persons_key_shows_at_once(till):  # noqa: F811
     """Each key typed by hand is on the screen before the next is typed (today they were held
     ~350 ms and arrived in bursts of three); the median delay is printed (``pytest -s``)."""
@@ -59,8 +60,10 @@ def test_a_persons_key_shows_at_once(till):  # noqa: F811
     typed, delays = "", []
     for character in "x7k3m9p2q5":
         typed += character
-        sent = time.monotonic()
         key(tmux, character)
+        # Timed from when tmux has the key: the start-up of the `tmux send-keys` process is the
+        # test's own cost, not the till's, and on a busy machine it alone took tens of ms.
+        sent = time.monotonic()
         while typed not in tmux.screen().splitlines()[row]:
             assert time.monotonic() - sent < 0.15, f"{typed!r} not shown within 150 ms"
             time.sleep(0.002)

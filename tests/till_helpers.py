@@ -56,6 +56,7 @@ async def type_slowly(pilot: Pilot[Any], text: str) -> None:
         await pilot.pause(0.08)
     await pilot.pause(0.2)  # past the wedge's wait for a following key
     wedge = getattr(pilot.app, "wedge", None)
+    pump = getattr(pilot.app, "pump", None)
     if wedge is not None:  # a loaded machine handles the wedge's release late: wait for it, not longer
-        await until(pilot, lambda: not wedge.held)
+        await until(pilot, lambda: not wedge.held and (pump is None or not pump.queue))
         await pilot.pause(0.05)
