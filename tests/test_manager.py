@@ -174,6 +174,9 @@ async def test_filter_sort_and_open_a_customer(tmp_path):
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
         assert app.screen.info.customer.code == JANE["code"]
+        await pilot.press("escape")  # back to the report the manager came from, not to the scan screen
+        await until(pilot, lambda: app.screen is screen)
+        assert table.rows  # the pulled report is still there
 
 
 async def test_the_table_redraws_what_changed_from_its_line_cache():

@@ -292,14 +292,16 @@ class PosApp(WritingApp):
     def clock(self) -> datetime:
         return self._services.clock() if self._services is not None else datetime.now()
 
-    def open_customer(self, *, card_number: str = "", code: str = "") -> None:
+    def open_customer(self, *, card_number: str = "", code: str = "", over: bool = False) -> None:
+        """Look a customer up and show them: on the scan screen, or ``over`` the current screen
+        (a manager's report: Escape goes back to it)."""
         if self.write_in_flight:
             self.notify("Wait: a transaction is being sent.", severity="warning")
             return
-        self.lookup(card_number, code)
+        self.lookup(card_number, code, over)
 
     @work(exclusive=True, group="lookup", exit_on_error=False)
-    async def lookup(self, card_number: str, code: str) -> None:
+    async def lookup(self, card_number: str, code: str, over: bool = False) -> None:
         shown = card_number or code
         busy = self.start_busy(f"Looking up {shown}…")
         try:
@@ -318,7 +320,7 @@ class PosApp(WritingApp):
         finally:
             self.end_busy(busy)
         self._note_scan(shown, info.customer.name or info.customer.code)
-        self.show_customer(info)
+        self.show_customer(info, over=over)
 
     def _note_scan(self, number: str, result: str) -> None:
         """The lookup's result beside the newest scan of that card still waiting for one."""
@@ -333,14 +335,19 @@ class PosApp(WritingApp):
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
-    def show_customer(self, info: Any) -> None:
+    def show_customer(self, info: Any, *, over: bool = False) -> None:
         from .screens.customer import CustomerScreen
 
         self.unknown_card = ""
         if isinstance(self.screen, CustomerScreen):
             self.screen.load(info)
             return
-        self.back_to_scan()
+        if (
+            not over
+            or self.is_screen_installed("customer")
+            and self.get_screen("customer") in self.screen_stack
+        ):
+            self.back_to_scan()
         if not self.is_screen_installed("customer"):
             self.install_screen(CustomerScreen(), "customer")
         screen = self.get_screen("customer")

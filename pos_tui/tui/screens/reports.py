@@ -270,7 +270,7 @@ class ReportsScreen(TillScreen):
         if not card:
             self.notify("That row has no card number.", severity="warning")
             return
-        self.till.open_customer(card_number=card)
+        self.till.open_customer(card_number=card, over=True)  # Escape comes back here
 
     def action_export(self) -> None:
         if not self.table_data.rows:
