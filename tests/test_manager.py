@@ -356,6 +356,7 @@ async def test_x_then_z_report_match_the_service_and_z_happens_once(tmp_path, mo
             pilot,
             lambda: (
                 isinstance(app.screen, ShiftScreen)
+                and app.screen.query("#shift-text")
                 and "Nothing to close" in str(app.screen.query_one("#shift-text", Static).render())
             ),
         )

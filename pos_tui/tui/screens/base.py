@@ -34,8 +34,10 @@ class TillScreen(Screen[Any]):
     accepts_keys = True
 
     def welcome_keys(self) -> None:
-        """Set-up is done: the keys typed while it ran go to the focused field now."""
-        self.accepts_keys = True
+        """Set-up is done: the keys typed while it ran go to the focused field now. Taken in turn
+        on the app's queue, so a ``focus()`` the set-up asked for (also queued there) comes first:
+        else a digit could reach the campaign list, whose number keys would eat it."""
+        self.app.call_later(setattr, self, "accepts_keys", True)
 
     @property
     def till(self) -> PosApp:
