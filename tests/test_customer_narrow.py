@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.command import CommandPalette
 from textual.widgets import DataTable
 
@@ -10,6 +12,17 @@ from pos_tui.till.balances import details_text, rewards_text
 from pos_tui.tui.screens.customer import CustomerScreen
 
 from .till_helpers import make_app, scan, until
+
+
+def slow_campaigns(app) -> None:
+    """The campaign list answers after 0.6 s (a slow server): Earn sets up that long."""
+    real = app.services.api.campaigns_list
+
+    async def slow():
+        await asyncio.sleep(0.6)
+        return await real()
+
+    app.services.api.campaigns_list = slow
 
 
 async def test_at_80x24_every_detail_is_on_screen_whole(tmp_path):
@@ -47,21 +60,13 @@ async def test_fast_typing_in_the_command_palette_is_never_a_scan(tmp_path):
 async def test_keys_typed_while_the_earn_screen_loads_are_kept_in_order(tmp_path):
     """A cashier types `+12.50⏎` without waiting: the campaigns are still loading (a slow server),
     so the amount field is not there yet. The keys wait and land in order; nothing is lost."""
-    import asyncio
-
     from textual.widgets import Input
 
     from pos_tui.sandbox.demo import WIDGETS
     from pos_tui.tui.screens.receipt import ReceiptScreen
 
     app = make_app(tmp_path)
-    real = app.services.api.campaigns_list
-
-    async def slow():
-        await asyncio.sleep(0.6)
-        return await real()
-
-    app.services.api.campaigns_list = slow
+    slow_campaigns(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, JOHN["card_number"])
         await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
@@ -82,20 +87,12 @@ async def test_keys_typed_while_the_earn_screen_loads_are_kept_in_order(tmp_path
 async def test_typed_ahead_tab_moves_the_focus_before_the_next_key(tmp_path):
     """`+12` Tab `7` typed while the campaigns load: 12 is the amount, 7 the promotion id (each
     replayed key is handled before the next is routed)."""
-    import asyncio
-
     from textual.widgets import Input
 
     from pos_tui.sandbox.demo import WIDGETS
 
     app = make_app(tmp_path)
-    real = app.services.api.campaigns_list
-
-    async def slow():
-        await asyncio.sleep(0.6)
-        return await real()
-
-    app.services.api.campaigns_list = slow
+    slow_campaigns(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, JOHN["card_number"])
         await until(pilot, lambda: isinstance(app.screen, CustomerScreen))

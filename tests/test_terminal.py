@@ -52,8 +52,8 @@ class Tmux:
         raise AssertionError(f"{pattern!r} never appeared; the screen shows:\n{self.screen()}")
 
 
-@pytest.fixture
-def till(tmp_path):
+def start_till(tmp_path: Path, width: int = 110, height: int = 32) -> Tmux:
+    """``pos-tui demo`` in its own tmux server (its socket in ``tmp_path``), not waited for."""
     socket = tmp_path / "tmux.sock"
     env = {
         "POS_TUI_DATA_DIR": str(tmp_path / "data"),
@@ -64,14 +64,32 @@ def till(tmp_path):
     }
     command = " ".join(f"{k}={v}" for k, v in env.items()) + f" {sys.executable} -m pos_tui demo"
     subprocess.run(
-        ["tmux", "-S", str(socket), "new-session", "-d", "-s", "till", "-x", "110", "-y", "32", command],
+        [
+            "tmux",
+            "-S",
+            str(socket),
+            "new-session",
+            "-d",
+            "-s",
+            "till",
+            "-x",
+            str(width),
+            "-y",
+            str(height),
+            command,
+        ],
         check=True,
         timeout=30,
     )
-    tmux = Tmux("till", socket)
+    return Tmux("till", socket)
+
+
+@pytest.fixture
+def till(tmp_path):
+    tmux = start_till(tmp_path)
     tmux.wait_for("Scan the customer's card", timeout=60)
     yield tmux, tmp_path / "data" / "logs" / "pos-tui.log"
-    subprocess.run(["tmux", "-S", str(socket), "kill-server"], capture_output=True, timeout=30)
+    tmux.run("kill-server")
 
 
 def scanned(log: Path) -> list[str]:
@@ -197,25 +215,11 @@ def test_a_scan_while_the_till_starts_is_read_whole(tmp_path, delay):
     turns one read into keys while the busy start-up holds the interpreter, so the keys' own
     creation times drift apart. They are one read; the till sees one scan, never a person's first
     key and a scan of the rest."""
-    socket = tmp_path / "tmux.sock"
-    env = {
-        "POS_TUI_DATA_DIR": str(tmp_path / "data"),
-        "POS_TUI_CONFIG": str(tmp_path / "config.toml"),
-        "POS_TUI_LOG_LEVEL": "DEBUG",
-        "TERM": "xterm-256color",
-        "PATH": os.environ.get("PATH", ""),
-    }
-    command = " ".join(f"{k}={v}" for k, v in env.items()) + f" {sys.executable} -m pos_tui demo"
-    subprocess.run(
-        ["tmux", "-S", str(socket), "new-session", "-d", "-s", "till", "-x", "80", "-y", "24", command],
-        check=True,
-        timeout=30,
-    )
-    tmux = Tmux("till", socket)
+    tmux = start_till(tmp_path, 80, 24)
     try:
         time.sleep(delay)
         tmux.type_raw("1212121212\r")
         tmux.wait_for("John Doe", timeout=60)
         assert scanned(tmp_path / "data" / "logs" / "pos-tui.log") == [("10", "1212")]
     finally:
-        subprocess.run(["tmux", "-S", str(socket), "kill-server"], capture_output=True, timeout=30)
+        tmux.run("kill-server")

@@ -18,6 +18,11 @@ from ..wording import explain
 from .base import TillScreen
 
 
+def details(c: Any) -> str:
+    """A campaign's details and rewards, as the table and the line under it show them."""
+    return "; ".join(part for part in (details_text(c), rewards_text(c)) if part)
+
+
 class CustomerScreen(TillScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("plus,e", "earn", "Earn"),
@@ -59,7 +64,7 @@ class CustomerScreen(TillScreen):
         self.show(self.info)
 
     def on_resize(self, event: events.Resize) -> None:
-        if (event.size.width < self.NARROW) != (self._narrow is True):
+        if (event.size.width < self.NARROW) != self._narrow:
             table = self.query_one("#campaigns", DataTable)
             row = table.cursor_row
             self.show(self.info)
@@ -83,26 +88,21 @@ class CustomerScreen(TillScreen):
                 else ("Campaign", "Kind", "Balance", "Details")
             )
         )
-        rows = [
-            (
-                campaign.name,
-                kind_title(campaign),
-                balance_text(campaign),
-                "; ".join(part for part in (details_text(campaign), rewards_text(campaign)) if part),
-            )
-            for campaign in info.campaigns
-        ]
+        rows = [(c.name, kind_title(c), balance_text(c), details(c)) for c in info.campaigns]
+        # the width the other columns leave Details (each cell is padded by one on either side)
+        wrap_at = max(
+            16,
+            width - max((len(r[0]) for r in rows), default=0) - max((len(r[2]) for r in rows), default=0) - 8,
+        )
         preferred = 0
-        for index, (campaign, (name, kind, balance, details)) in enumerate(
+        for index, (campaign, (name, kind, balance, detail)) in enumerate(
             zip(info.campaigns, rows, strict=True)
         ):
             if self._narrow:
-                # what the other columns leave (each cell is padded by one on either side)
-                used = max(len(r[0]) for r in rows) + max(len(r[2]) for r in rows) + 6 + 2
-                lines = textwrap.wrap(details, max(16, width - used)) or [""]
+                lines = textwrap.wrap(detail, wrap_at) or [""]
                 table.add_row(*literal(name, balance, "\n".join(lines)), key=campaign.id, height=len(lines))
             else:
-                table.add_row(*literal(name, kind, balance, details), key=campaign.id)
+                table.add_row(*literal(name, kind, balance, detail), key=campaign.id)
             if campaign.id == self.till.last_campaign_id:
                 preferred = index
         if info.campaigns:
@@ -114,9 +114,8 @@ class CustomerScreen(TillScreen):
         c = self.selected
         if c is None:
             return
-        parts = (details_text(c), rewards_text(c))
         self.query_one("#campaign-details", Static).update(
-            f"{c.name} — {kind_title(c)}: {balance_text(c)}. " + "; ".join(p for p in parts if p)
+            f"{c.name} — {kind_title(c)}: {balance_text(c)}. {details(c)}"
         )
 
     @property
