@@ -15,7 +15,7 @@ from pos_tui.api.client import Credentials, LoyaltyClient
 from pos_tui.api.decoding import parse_body
 from pos_tui.api.errors import BadResponseError
 from pos_tui.sandbox.app import InProcessTransport
-from pos_tui.sandbox.demo import ACCOUNT, GIFT, JANE, SHOPPER
+from pos_tui.sandbox.demo import ACCOUNT, GIFT, JANE, JOHN, SHOPPER
 from pos_tui.sandbox.faults import FaultPlan
 from pos_tui.till.journal import CardBlocked, Journal, JournaledWriter, State
 
@@ -147,6 +147,49 @@ async def test_two_flushers_and_two_journals_send_each_queued_earn_once(tmp_path
     assert len(ledger_refs(sandbox)) == 12
     ids = [int(e.transaction_id) for e in first.entries()]
     assert ids == sorted(ids), "the queue was not sent in order"
+
+
+class SlowFirst(Switch):
+    """The network, where the first earn sent takes 0.5 s to reach the sandbox (a slow link)."""
+
+    def __init__(self, sandbox) -> None:
+        super().__init__(sandbox)
+        self.earns = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if not self.offline and b"type=record_activity" in await request.aread():
+            self.earns += 1
+            if self.earns == 1:
+                await asyncio.sleep(0.5)
+        return await super().handle_async_request(request)
+
+
+async def test_a_second_flusher_waits_while_the_head_of_the_queue_is_on_its_way(tmp_path):
+    """The head of the queue, claimed and on its way, is no longer `queued`: a second process
+    took the next entry as the head and sent it past the first (seen with three `pos-tui journal
+    replay` at once on a loaded machine). The queue has one sender at a time across processes."""
+    sandbox = make_sandbox(tmp_path)
+    network = SlowFirst(sandbox)
+    first, second = Journal(tmp_path / "journal.db"), Journal(tmp_path / "journal.db")  # two processes
+    async with api_through(network, timeout=httpx.Timeout(5.0)) as api:
+        a = JournaledWriter(api, first, not_sent_retries=0)
+        b = JournaledWriter(api, second, not_sent_retries=0)
+        network.offline = True
+        for n in range(3):
+            await a.submit(jane_load(str(n + 1)))
+        network.offline = False
+        flushing = asyncio.ensure_future(a.flush_queue())
+        await asyncio.sleep(0.1)  # a holds the head, on its slow way
+        await b.flush_queue()
+        john = rq.GiftCardLoad(customer=rq.CustomerRef(code=JOHN["code"]), campaign_id=GIFT, amount="7")
+        await b.submit(john)  # a new earn while the queue is on its way goes behind it
+        await flushing
+        await settle(a, first)
+    once(sandbox, first)
+    entries = first.entries()
+    ids = [int(e.transaction_id) for e in entries]
+    assert len(ids) == 4 and ids == sorted(ids), "the queue was not sent in order"
+    assert entries[-1].code == JOHN["code"] and entries[-1].state == State.CONFIRMED
 
 
 # 4. "Absent" while the request is still travelling --------------------------------------------

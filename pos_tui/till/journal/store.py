@@ -10,12 +10,14 @@ import json
 import os
 import secrets
 import sqlite3
+import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ...api import errors
 from .entry import OPEN_STATES, Entry, State, entry_from_row
@@ -83,6 +85,8 @@ class Journal:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
+        self._queue_guard = threading.Lock()
+        self._queue_file: IO[bytes] | None = None
         self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA journal_mode=WAL")
@@ -98,7 +102,33 @@ class Journal:
                 conn.execute("UPDATE entries SET code = substr(card, 6) WHERE card LIKE 'code:%'")
 
     def close(self) -> None:
+        self.release_queue()
         self._conn.close()
+
+    def hold_queue(self, wait: float = 0.0) -> bool:
+        """Become the one sender of the offline queue among every process on this data dir (a
+        lock on ``<journal>.queue`` that the system drops when the process ends, kill -9 too),
+        trying for up to ``wait`` seconds. False when another sender holds it: it sends the whole
+        queue, in order. While the queue's head is on its way it is no longer ``queued``, so
+        without this a second sender took the next entry for the head and sent it past the first."""
+        deadline = time.monotonic() + wait
+        while True:
+            with self._queue_guard:
+                if self._queue_file is None:
+                    handle = open(f"{self.path}.queue", "a+b")  # noqa: SIM115 (held until release)
+                    if _lock_nowait(handle):
+                        self._queue_file = handle
+                        return True
+                    handle.close()
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+
+    def release_queue(self) -> None:
+        with self._queue_guard:
+            handle, self._queue_file = self._queue_file, None
+        if handle is not None:
+            handle.close()  # closing the file drops the lock
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -306,3 +336,22 @@ def who_am_i() -> str:
     except Exception:  # no login name (a container): the uid says enough
         user = f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
     return f"{user}@{socket.gethostname()}"
+
+
+def _lock_nowait(handle: IO[bytes]) -> bool:
+    """An exclusive lock on an open file, or False at once if another holds it."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True

@@ -23,6 +23,8 @@ log = logging.getLogger("pos_tui.till.journal")
 #: Seconds from a send before a write that reads as absent may be sent again (see README).
 RESEND_AFTER = 300.0
 ROUND_SENDS = 3  # sends of one entry in one go (one write, or one replay), at most
+#: Seconds a new earn waits for another sender of the offline queue before it joins the queue.
+QUEUE_WAIT = 2.0
 
 
 @dataclass
@@ -92,20 +94,28 @@ class JournaledWriter:
         joins the queue behind them after one try to send the queue, so they arrive in order."""
         call = request.call
         earn = call == "record_activity"
-        if earn and await self._db(self.journal.count, (State.QUEUED,)):
-            await self.flush_queue()
-        queue = earn and bool(await self._db(self.journal.count, (State.QUEUED,)))
-        # approver: the manager who approved it (a void, an amount over the store's limit)
-        who = request.customer
-        entry = await self._db(
-            self.journal.add,
-            call,
-            request,
-            card_number=who.card_number or "",
-            code=who.code or "",
-            state=State.QUEUED if queue else State.SENT,
-            approver=approver,
-        )
+        held = False
+        if earn:
+            if await self._db(self.journal.count, (State.QUEUED,)):
+                await self.flush_queue()
+            # Journalled while holding the queue, so an earn never overtakes a queued one still on
+            # its way; a queue that another sender holds for long is joined (it sends it in order).
+            held = await self._db(self.journal.hold_queue, QUEUE_WAIT)
+        try:
+            queue = earn and (not held or bool(await self._db(self.journal.count, (State.QUEUED,))))
+            who = request.customer
+            entry = await self._db(
+                self.journal.add,
+                call,
+                request,
+                card_number=who.card_number or "",
+                code=who.code or "",
+                state=State.QUEUED if queue else State.SENT,
+                approver=approver,  # the manager who approved it (an amount over the store's limit)
+            )
+        finally:
+            if held:
+                await self._db(self.journal.release_queue)
         if queue:
             return Outcome(entry)
         return await self._deliver(entry)
@@ -140,20 +150,35 @@ class JournaledWriter:
         return await self._deliver(entry)
 
     async def flush_queue(self) -> bool:
-        """Send queued earns in order, each claimed first; stop at the first that still cannot be
-        sent, or when another process holds the head of the queue. True when the queue is empty."""
+        """Send queued earns in order, each claimed first, by one sender at a time across
+        processes (``Journal.hold_queue``); stop at the first that still cannot be sent, or when
+        another sender holds the queue. True when the queue is empty."""
         async with self._flushing:
             while True:
-                queued = await self._db(self.journal.entries, states=(State.QUEUED,))
-                if not queued:
-                    return True
-                head = queued[0]
-                claimed = await self._db(self.journal.claim, head.ref, (State.QUEUED,), head.attempts)
-                if claimed is None:
-                    return False  # someone else is sending it: they go on with the queue
-                outcome = await self._deliver(claimed)
-                if outcome.entry.state == State.QUEUED:
+                if not await self._db(self.journal.hold_queue):
+                    return False  # another sender holds the queue: it goes on with it, in order
+                try:
+                    sent_all = await self._send_queue()
+                finally:
+                    await self._db(self.journal.release_queue)
+                if not sent_all:
                     return False
+                # An earn that found the queue held while we finished joined it: send it too.
+                if not await self._db(self.journal.count, (State.QUEUED,)):
+                    return True
+
+    async def _send_queue(self) -> bool:
+        while True:
+            queued = await self._db(self.journal.entries, states=(State.QUEUED,))
+            if not queued:
+                return True
+            head = queued[0]
+            claimed = await self._db(self.journal.claim, head.ref, (State.QUEUED,), head.attempts)
+            if claimed is None:
+                return False
+            outcome = await self._deliver(claimed)
+            if outcome.entry.state == State.QUEUED:
+                return False
 
     async def replay(self) -> list[Outcome]:
         """Settle what can be settled now: entries a crash left sent or pending, unknown ones, then
