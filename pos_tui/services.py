@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -70,23 +70,19 @@ def client_from_settings(settings: Settings, **kwargs: Any) -> Any:
 
 
 @dataclass
-class Services:
-    """Everything the till talks to, passed into the app (tests pass their own)."""
+class TillOptions:
+    """How this till behaves: read from the settings when the services are built, fixed for the
+    session except the receipt width and theme a cashier chooses (remembered in the settings)."""
 
-    api: LoyaltyClient
     training: bool = False
     terminal: str = ""
     receipt_width: int = 42
+    #: Keys closer together than this (seconds) are a card reader's (the wedge's hold).
     scan_gap: float = 0.03
     theme: str = ""
     receipts_dir: Path = field(default_factory=lambda: data_dir() / "receipts")
-    clock: Callable[[], datetime] = datetime.now
-    journal: Journal | None = None
+    #: The journal's quarantine before a write may be sent again (seconds).
     resend_after: float = 300.0
-    #: Where receipts print (``printing.Printer``); None: printing is not set up.
-    printer: Any = None
-    #: The store's header on receipts (``receipt.StoreHeader``), read once from ``account_info``.
-    store: Any = None
     confirm_earn_above: Decimal | None = Decimal(1000)
     confirm_load_above: Decimal | None = Decimal(500)
     #: The manager PIN's salted hash (settings ``manager_pin_hash``; empty: no PIN set).
@@ -94,6 +90,36 @@ class Services:
     manager_name: str = "manager"
     #: Shown on the PIN screen in training only.
     training_pin: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides: Any) -> TillOptions:
+        options = cls(
+            terminal=settings.terminal_name,
+            receipt_width=settings.receipt_width,
+            scan_gap=settings.scan_gap_ms / 1000,
+            theme=settings.theme,
+            resend_after=settings.resend_after,
+            confirm_earn_above=settings.confirm_earn_above,
+            confirm_load_above=settings.confirm_load_above,
+            manager_pin_hash=settings.manager_pin_hash,
+            manager_name=settings.manager_name,
+        )
+        return replace(options, **overrides)
+
+
+@dataclass
+class Services:
+    """Everything the till talks to, passed into the app (tests pass their own), and the
+    till's :class:`TillOptions`."""
+
+    api: LoyaltyClient
+    options: TillOptions = field(default_factory=TillOptions)
+    clock: Callable[[], datetime] = datetime.now
+    journal: Journal | None = None
+    #: Where receipts print (``printing.Printer``); None: printing is not set up.
+    printer: Any = None
+    #: The store's header on receipts (``receipt.StoreHeader``), read once from ``account_info``.
+    store: Any = None
     #: The in-process sandbox behind ``api`` and the transport that reaches it (training only):
     #: tests change the sandbox's faults or wrap the transport's ``handle_async_request``.
     sandbox: Sandbox | None = None
@@ -108,7 +134,7 @@ class Services:
         if self.journal is None:
             raise RuntimeError("these services have no journal, so they cannot write")
         if getattr(self, "_writer", None) is None:
-            self._writer = JournaledWriter(self.api, self.journal, resend_after=self.resend_after)
+            self._writer = JournaledWriter(self.api, self.journal, resend_after=self.options.resend_after)
         return self._writer
 
     async def aclose(self) -> None:
@@ -146,20 +172,19 @@ def demo_services(
     journal = Journal(journal_path)
     from .till.manager_pin import hash_pin
 
-    return Services(
-        manager_pin_hash=hash_pin(TRAINING_PIN),
-        training_pin=TRAINING_PIN,
-        api=api,
+    options = TillOptions.from_settings(
+        settings,
         training=True,
         terminal=settings.terminal_name or "TRAINING",
-        receipt_width=settings.receipt_width,
-        scan_gap=settings.scan_gap_ms / 1000,
-        theme=settings.theme,
+        manager_pin_hash=hash_pin(TRAINING_PIN),
+        manager_name="manager",
+        training_pin=TRAINING_PIN,
+    )
+    return Services(
+        api=api,
+        options=options,
         journal=journal,
-        resend_after=settings.resend_after,
         printer=_printer(settings, db_path.with_name(db_path.stem + "-copies.json")),
-        confirm_earn_above=settings.confirm_earn_above,
-        confirm_load_above=settings.confirm_load_above,
         sandbox=sandbox,
         transport=transport,
     )
@@ -181,8 +206,7 @@ def frozen_demo_services(
         load_settings(), db_path=folder / "training.db", customers=customers, today=at.date(), **sandbox
     )
     services.clock = lambda: at
-    services.receipts_dir = folder / "receipts"
-    services.theme = ""
+    services.options = replace(services.options, receipts_dir=folder / "receipts", theme="")
     return services
 
 
@@ -190,18 +214,10 @@ def live_services(settings: Settings) -> Services:
     from .till.journal import Journal
 
     return Services(
-        manager_pin_hash=settings.manager_pin_hash,
-        manager_name=settings.manager_name,
-        journal=Journal(data_dir() / "journal.db"),
         api=client_from_settings(settings),
-        terminal=settings.terminal_name,
-        receipt_width=settings.receipt_width,
-        scan_gap=settings.scan_gap_ms / 1000,
-        theme=settings.theme,
-        resend_after=settings.resend_after,
+        options=TillOptions.from_settings(settings),
+        journal=Journal(data_dir() / "journal.db"),
         printer=_printer(settings),
-        confirm_earn_above=settings.confirm_earn_above,
-        confirm_load_above=settings.confirm_load_above,
     )
 
 

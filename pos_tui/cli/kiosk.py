@@ -139,7 +139,7 @@ def _live_factory(settings: Any) -> Any:
     def factory() -> Any:
         from ..services import Services, client_from_settings
 
-        return Services(api=client_from_settings(kiosk_settings), scan_gap=settings.scan_gap_ms / 1000)
+        return Services(api=client_from_settings(kiosk_settings))  # the kiosk's options are its own
 
     return factory
 

@@ -287,7 +287,7 @@ class CannotClose(Exception):
 def _shifts(services: Any) -> Shifts:
     from ..config.settings import data_dir
 
-    return Shifts(Path(data_dir()) / ("training-shifts.db" if services.training else "shifts.db"))
+    return Shifts(Path(data_dir()) / ("training-shifts.db" if services.options.training else "shifts.db"))
 
 
 NOTHING_TO_CLOSE = "Nothing to close: no transaction since the last Z report."
@@ -334,7 +334,13 @@ async def shift_report(services: Any, kind: str, *, now: datetime | None = None)
     except errors.LoyaltyError:
         service = None
     report = build(
-        entries, service, kind=kind, start=start, end=end, terminal=services.terminal, campaign_names=names
+        entries,
+        service,
+        kind=kind,
+        start=start,
+        end=end,
+        terminal=services.options.terminal,
+        campaign_names=names,
     )
     if kind == "Z":
         if service is None:

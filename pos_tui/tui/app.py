@@ -70,13 +70,13 @@ class PosApp(WritingApp):
         """``services``, or a factory that builds them: then the first screen is shown at once and
         the services (settings, HTTP client, sandbox: the heavy imports) are built in a thread."""
         given = None if callable(services) else services
-        super().__init__(given, scan_gap=given.scan_gap if given else 0.03)
+        super().__init__(given, scan_gap=given.options.scan_gap if given else 0.03)
         self._factory: Callable[[], Services] | None = None
         if callable(services):
             self._factory = services
             self.training = bool(training)
         else:
-            self.training = services.training
+            self.training = services.options.training
         self.last_campaign_id = ""
         self._last_scan: tuple[str, float] = ("", -1e9)
         self._waiting_scans: list[str] = []
@@ -102,7 +102,7 @@ class PosApp(WritingApp):
     def _receipt_width_chosen(self, message: messages.ReceiptWidthChosen) -> None:
         from ..config.settings import update_settings_file  # remembered for the next start too
 
-        self.services.receipt_width = width = message.width
+        self.services.options.receipt_width = width = message.width
         self.run_worker(lambda: update_settings_file(receipt_width=width), thread=True, exit_on_error=False)
 
     def _install_themes(self, dirs: list[Path] | None) -> None:
@@ -113,9 +113,8 @@ class PosApp(WritingApp):
             self.register_theme(theme)
         self._theme_problems = [f"Theme file ignored — {problem}" for problem in problems]
         log.info("themes: %d loaded (%s)", len(themes), ", ".join(theme.name for theme in themes))
-        self.use_theme(
-            self._services.theme if self._services and self._services.theme else configured_theme()
-        )
+        chosen = self._services.options.theme if self._services else ""
+        self.use_theme(chosen or configured_theme())
 
     def use_theme(self, name: str) -> None:
         """Switch theme; an unknown name gets a notice and the store default."""
@@ -140,7 +139,7 @@ class PosApp(WritingApp):
     def watch_theme(self, name: str) -> None:
         """A theme chosen at the till (command palette) is remembered in the settings file."""
         if getattr(self, "_remember_theme", False) and self._services is not None:
-            self._services.theme = name
+            self._services.options.theme = name
             from ..config.settings import update_settings_file  # a choice made at the till is kept
 
             self.run_worker(
@@ -173,9 +172,9 @@ class PosApp(WritingApp):
 
     def _started(self, services: Services) -> None:
         self._services = services
-        self.wedge.gap = services.scan_gap
-        if services.theme and services.theme != self.theme:
-            self.use_theme(services.theme)
+        self.wedge.gap = services.options.scan_gap
+        if services.options.theme and services.options.theme != self.theme:
+            self.use_theme(services.options.theme)
             for problem in self._theme_problems:
                 self.notify(problem, severity="warning", timeout=15)
             self._theme_problems = []

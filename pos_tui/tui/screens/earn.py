@@ -236,9 +236,9 @@ class EarnScreen(CampaignForm):
     def second_question(self, request: Any) -> tuple[str, str] | None:
         services = self.till.services
         if isinstance(request, rq.PointsEarn):
-            limit, what = services.confirm_earn_above, "purchase"
+            limit, what = services.options.confirm_earn_above, "purchase"
         elif isinstance(request, rq.GiftCardLoad):
-            limit, what = services.confirm_load_above, "gift-card load"
+            limit, what = services.options.confirm_load_above, "gift-card load"
         else:
             return None
         if limit is None or not above_limit(request.amount, limit):

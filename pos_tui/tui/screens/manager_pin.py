@@ -24,18 +24,18 @@ from ..widgets import Field, TrainingBanner
 def gate_for(services: Any) -> PinGate:
     from ...config.settings import data_dir
 
-    prefix = "training-" if services.training else ""
+    prefix = "training-" if services.options.training else ""
     return PinGate(
-        stored=services.manager_pin_hash,
+        stored=services.options.manager_pin_hash,
         state_path=Path(data_dir()) / f"{prefix}manager-pin.json",
-        name=services.manager_name or "manager",
+        name=services.options.manager_name or "manager",
     )
 
 
 def approvals_for(services: Any) -> Approvals:
     from ...config.settings import data_dir
 
-    prefix = "training-" if services.training else ""
+    prefix = "training-" if services.options.training else ""
     return Approvals(Path(data_dir()) / f"{prefix}approvals.db")
 
 
@@ -128,10 +128,11 @@ async def approve(app: Any, action: str, detail: str) -> str | None:
     approval is recorded as ``(no PIN set)``.
     """
     services = app.services
+    options = services.options
     gate = gate_for(services)
     if gate.configured:
         approver: str | None = await app.push_screen_wait(
-            ManagerPinScreen(gate, detail, training_pin=services.training_pin if services.training else "")
+            ManagerPinScreen(gate, detail, training_pin=options.training_pin if options.training else "")
         )
         if approver is None:
             return None

@@ -41,7 +41,8 @@ class ReceiptScreen(TillScreen):
         self.receipt = receipt
         self.pending = pending  # queued offline: no transaction yet
         self.customer = customer
-        self.width = self.till.services.receipt_width if self.till.services.receipt_width in WIDTHS else 42
+        width = self.till.services.options.receipt_width
+        self.width = width if width in WIDTHS else 42
         self.when = self.till.services.clock()
         self.voided = False
         self.printing = False
@@ -89,8 +90,8 @@ class ReceiptScreen(TillScreen):
         services = self.till.services
         common: dict[str, Any] = {
             "width": self.width,
-            "training": services.training,
-            "terminal": services.terminal,
+            "training": services.options.training,
+            "terminal": services.options.terminal,
             "header": self.store,
             "copy": copy,
             "fold": fold,
@@ -160,7 +161,7 @@ class ReceiptScreen(TillScreen):
 
     @work(group="files", exit_on_error=False, thread=True)
     def save(self, text: str) -> None:
-        folder: Path = self.till.services.receipts_dir
+        folder: Path = self.till.services.options.receipts_dir
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{self.when:%Y%m%d-%H%M%S}-{self.receipt.transaction_id or 'receipt'}-{self.width}.txt"
         partial = folder / f".{name}.partial"
