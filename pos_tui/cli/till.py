@@ -24,9 +24,12 @@ def _run_till(factory: Any, *, training: bool, manager: bool = False) -> int:
     setup_logging()
 
     def services() -> Any:
+        from ..api.models import warm
         from ..config.settings import load_settings
 
-        return factory(load_settings())
+        built = factory(load_settings())
+        warm()  # behind the first screen, so that the first scan does not build the models
+        return built
 
     app = make_app(services, training=training, manager=manager)
     app.run()

@@ -93,4 +93,14 @@ __all__ = [
     "WireModel",
     "decode_receipt",
     "receipt_kind",
+    "warm",
 ]
+
+
+def warm() -> None:
+    """Build the validators of the models a till decodes at the counter. Every model defers its
+    build (``defer_build``) so that a command that decodes one answer does not build a hundred;
+    the till calls this in its start-up thread, so the first scan does not pay for it."""
+    models: list[type[WireModel]] = [CustomerInfo, CustomerBalance, ErrorResponse, NoMatch, CampaignRewards]
+    for model in [*models, *RECEIPT_MODELS.values()]:
+        model.model_rebuild(force=True)

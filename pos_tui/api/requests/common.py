@@ -25,7 +25,7 @@ OptionalMoney = Annotated[Decimal | None, BeforeValidator(parse_decimal), AfterV
 class Frozen(BaseModel):
     """Frozen, and no field it does not know."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Request(Frozen):
