@@ -18,8 +18,8 @@ sys.path.insert(0, str(HERE.parent))
 
 from pos_tui.services import frozen_demo_services  # noqa: E402
 from pos_tui.tui.factory import make_app  # noqa: E402
-from tests.kiosk_scenes import KIOSK_SCENES  # noqa: E402
-from tests.scenes import SCENES  # noqa: E402
+from screenshots.scenes.kiosk import KIOSK_SCENES  # noqa: E402
+from screenshots.scenes.till import SCENES  # noqa: E402
 
 THEMES = ["pos-default", "pos-high-contrast", "pos-kiosk-low-glare"]
 
@@ -49,13 +49,14 @@ KIOSK_PICTURES = {
 
 
 async def render_kiosk(out: str, work: Path) -> Path:
-    from tests.kiosk_helpers import make_kiosk
+    from pos_tui.till.kiosk import KioskOptions
+    from pos_tui.tui.kiosk import KioskApp
 
     name, size = KIOSK_PICTURES[out]
     scene, options = KIOSK_SCENES[name]
     folder = work / out
     folder.mkdir(parents=True, exist_ok=True)
-    app = make_kiosk(folder, **options)
+    app = KioskApp(frozen_demo_services(folder), KioskOptions(**{"training": True, **options}))
     async with app.run_test(size=size) as pilot:
         await scene(pilot)
         await pilot.pause(0.2)

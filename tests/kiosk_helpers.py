@@ -23,9 +23,11 @@ class Clock:
         return self.now
 
 
-def make_kiosk(tmp_path: Path, *, guard: Guard | None = None, **options: Any) -> KioskApp:
+def make_kiosk(tmp_path: Path, *, guard: Guard | None = None, clock: Any = None, **options: Any) -> KioskApp:
     services = demo_services(
         load_settings(), db_path=tmp_path / "kiosk.db", customers=20, today=FROZEN.date()
     )
     options.setdefault("training", True)
+    if clock is not None:
+        return KioskApp(services, KioskOptions(**options), guard=guard, clock=clock)
     return KioskApp(services, KioskOptions(**options), guard=guard)

@@ -19,7 +19,7 @@ from pos_tui.tui.screens.redeem import RedeemScreen
 from pos_tui.tui.widgets import PendingBadge
 
 from .test_till import approve_with_pin, choose_campaign
-from .till_helpers import make_app, scan, type_slowly, until
+from .till_helpers import customer_shown, make_app, scan, type_slowly, until
 
 SIZE = (100, 32)
 
@@ -35,7 +35,7 @@ async def points_of(app, card: dict, campaign: str) -> Decimal:
 
 async def open_card(pilot, card: dict) -> CustomerScreen:
     await scan(pilot, card["card_number"])
-    await until(pilot, lambda: isinstance(pilot.app.screen, CustomerScreen))
+    await until(pilot, lambda: customer_shown(pilot.app))
     return pilot.app.screen
 
 
@@ -176,9 +176,9 @@ async def test_after_a_queued_earn_nothing_says_nothing_was_recorded(tmp_path):
         await pilot.press("plus")
         await choose_campaign(pilot, EarnScreen, SHOPPER)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen), timeout=15)
+        await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))
         await pilot.press("escape")  # back to the customer: the lookup fails offline
-        await until(pilot, lambda: any("Cannot reach" in n.message for n in app._notifications), timeout=15)
+        await until(pilot, lambda: any("Cannot reach" in n.message for n in app._notifications))
         said = " ".join(n.message for n in app._notifications)
         assert "Nothing was recorded" not in said and "try again" not in said.lower()
 
@@ -216,7 +216,7 @@ async def test_text_from_outside_is_shown_literally_everywhere(tmp_path):
     from pos_tui.api import errors
 
     app = make_app(tmp_path)
-    app.services.terminal = INJECTED
+    app.services.options.terminal = INJECTED
     db = sqlite3.connect(tmp_path / "training.db")
     with db:
         db.execute(

@@ -183,11 +183,10 @@ async def test_the_setup_screen_on_first_run(tmp_path, server, monkeypatch):
     from pos_tui.config.settings import load_settings
     from pos_tui.services import live_services
     from pos_tui.tui.factory import make_app
-    from pos_tui.tui.screens.customer import CustomerScreen
     from pos_tui.tui.screens.scan import ScanScreen
     from pos_tui.tui.screens.setup import SetupScreen
 
-    from .till_helpers import scan, until
+    from .till_helpers import customer_shown, scan, until
 
     memory = MemoryKeyring()
     monkeypatch.setattr(keyring, "get_keyring", lambda: memory)
@@ -207,7 +206,7 @@ async def test_the_setup_screen_on_first_run(tmp_path, server, monkeypatch):
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ScanScreen) and app.ready)
         await scan(pilot, "1212121212")
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await until(pilot, lambda: customer_shown(app))
     assert memory.store == {("pos-tui", "greatwidgets/john1970"): SECRET}
     settings = (tmp_path / "config.toml").read_text()
     assert "john1970" in settings and SECRET not in settings

@@ -9,9 +9,8 @@ from textual.widgets import DataTable
 
 from pos_tui.sandbox.demo import JOHN
 from pos_tui.till.balances import details_text, rewards_text
-from pos_tui.tui.screens.customer import CustomerScreen
 
-from .till_helpers import make_app, scan, until
+from .till_helpers import customer_shown, make_app, scan, until
 
 
 def slow_campaigns(app) -> None:
@@ -29,7 +28,7 @@ async def test_at_80x24_every_detail_is_on_screen_whole(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, JOHN["card_number"])
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await until(pilot, lambda: customer_shown(app))
         await pilot.pause()
         table = app.screen.query_one("#campaigns", DataTable)
         assert table.virtual_size.width <= table.scrollable_content_region.width  # nothing cut off
@@ -69,7 +68,7 @@ async def test_keys_typed_while_the_earn_screen_loads_are_kept_in_order(tmp_path
     slow_campaigns(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, JOHN["card_number"])
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await until(pilot, lambda: customer_shown(app))
         app.last_campaign_id = WIDGETS
         await pilot.press("plus", "1", "2", "full_stop", "5", "0")
         screen = app.screen
@@ -95,7 +94,7 @@ async def test_typed_ahead_tab_moves_the_focus_before_the_next_key(tmp_path):
     slow_campaigns(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, JOHN["card_number"])
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await until(pilot, lambda: customer_shown(app))
         app.last_campaign_id = WIDGETS
         await pilot.press("plus", "1", "2", "tab", "7")
         screen = app.screen
@@ -113,7 +112,7 @@ async def test_a_key_that_bubbles_back_to_the_app_passes_the_wedge_once(tmp_path
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, JOHN["card_number"])
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await until(pilot, lambda: customer_shown(app))
         await pilot.pause(0.2)
         scans_before = list(app.recent_scans)
         for key, character in (("x", "x"), ("y", "y"), ("enter", None)):
@@ -137,7 +136,7 @@ async def test_keys_queued_behind_a_tab_go_where_the_tab_moved_the_focus(tmp_pat
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, JOHN["card_number"])
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await until(pilot, lambda: customer_shown(app))
         await pilot.press("minus")
         await until(pilot, lambda: isinstance(app.screen, RedeemScreen) and app.screen.accepts_keys)
         await pilot.pause(0.1)
@@ -147,4 +146,4 @@ async def test_keys_queued_behind_a_tab_go_where_the_tab_moved_the_focus(tmp_pat
             event = events.Key(key, character)
             event.time = start + n * 0.15  # a person's pace, handled late and all at once
             app.post_message(event)
-        await until(pilot, lambda: app.screen.query_one("#custom-points", Input).value == "300", timeout=5)
+        await until(pilot, lambda: app.screen.query_one("#custom-points", Input).value == "300")

@@ -197,15 +197,20 @@ async def test_no_key_leaves_or_changes_the_kiosk(tmp_path):
 
 
 async def test_the_idle_wipe_returns_to_scan_your_card(tmp_path):
-    app = make_kiosk(tmp_path, idle_seconds=2)
+    clock = Clock()  # moved by hand: a loaded machine's slow pauses cannot wipe early
+    app = make_kiosk(tmp_path, idle_seconds=2, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, JANE["card_number"])
         await until(pilot, lambda: isinstance(app.screen, KioskCustomerScreen))
-        await pilot.pause(1.0)
-        await pilot.press("down")  # a key keeps the customer's screen up
-        await pilot.pause(1.3)
+        clock.now += 1.5
+        await pilot.pause(0.6)  # two ticks of the idle check
         assert isinstance(app.screen, KioskCustomerScreen)
-        await until(pilot, lambda: isinstance(app.screen, KioskScanScreen), timeout=5)
+        await pilot.press("down")  # a key keeps the customer's screen up
+        clock.now += 1.5  # 3 s after the balances appeared, 1.5 s after the key
+        await pilot.pause(0.6)
+        assert isinstance(app.screen, KioskCustomerScreen)
+        clock.now += 0.6
+        await until(pilot, lambda: isinstance(app.screen, KioskScanScreen))
         await pilot.pause(0.1)
         assert "Jane" not in screen_text(app) and "Widget" not in screen_text(app)
 
@@ -309,7 +314,7 @@ async def test_a_crash_goes_to_the_log_not_the_screen(tmp_path, monkeypatch, cap
     with pytest.raises(RuntimeError):
         async with app.run_test(size=(80, 24)) as pilot:
             await scan(pilot, JANE["card_number"])
-            await until(pilot, lambda: app.crashed, timeout=10)
+            await until(pilot, lambda: app.crashed)
     assert app.crashed and app.return_code == 70
     assert not app._exit_renderables
     assert any(r.exc_info and "boom" in str(r.exc_info[1]) for r in caplog.records)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from screenshots.scenes.kiosk import KIOSK_SCENES, SIZES
+
 from .kiosk_helpers import make_kiosk
-from .kiosk_scenes import KIOSK_SCENES, SIZES
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))

@@ -14,13 +14,12 @@ from pos_tui.sandbox.demo import GIFT, JANE, WIDGETS
 from pos_tui.till.manager_pin import LOCK_SECONDS, MAX_TRIES, Locked, PinGate, check_pin, hash_pin
 from pos_tui.till.reporting import COLUMNS, Table, safe_cell, write_csv
 from pos_tui.tui.bigtable import BigTable
-from pos_tui.tui.screens.customer import CustomerScreen
 from pos_tui.tui.screens.dashboard import DashboardScreen
 from pos_tui.tui.screens.manager import ManagerScreen, ShiftScreen
 from pos_tui.tui.screens.manager_pin import ManagerPinScreen, approvals_for
 from pos_tui.tui.screens.reports import ReportsScreen
 
-from .till_helpers import make_app, type_slowly, until
+from .till_helpers import customer_shown, make_app, type_slowly, until
 
 SIZE = (100, 32)
 
@@ -172,7 +171,7 @@ async def test_filter_sort_and_open_a_customer(tmp_path):
         screen.set_focus(table)
         await pilot.pause(0.2)  # a person's Enter comes well after their last key (else: a reader's burst)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await until(pilot, lambda: customer_shown(app))
         assert app.screen.info.customer.code == JANE["code"]
         await pilot.press("escape")  # back to the report the manager came from, not to the scan screen
         await until(pilot, lambda: app.screen is screen)
@@ -257,7 +256,7 @@ async def test_transactions_report_and_csv_export(tmp_path, monkeypatch):
         assert screen.table_data.columns == COLUMNS["transactions_all"] and screen.table_data.rows
         assert {row[4] for row in screen.table_data.rows} == {"E", "R"}
         await pilot.press("ctrl+e")
-        await until(pilot, lambda: list((tmp_path / "data" / "exports").glob("*.csv")), timeout=10)
+        await until(pilot, lambda: list((tmp_path / "data" / "exports").glob("*.csv")))
     exported = next((tmp_path / "data" / "exports").glob("transactions_all-*.csv"))
     rows = list(csv.reader(exported.open(encoding="utf-8")))
     assert rows[0][0] == "When" and len(rows) == len(screen.table_data.rows) + 1
@@ -416,13 +415,12 @@ def test_mismatches_are_listed():
 # The form's coalition_balance and last: the request `pos-tui report` makes ------------------------
 
 
-def record_reports(api) -> list[dict[str, str]]:
-    """Every ``type=reports`` request the client sends from now on, as its form fields."""
+def record_reports(transport) -> list[dict[str, str]]:
+    """Every ``type=reports`` request sent through ``transport`` from now on, as its form fields."""
     from urllib.parse import parse_qsl
 
     import httpx
 
-    transport = api._http._transport
     real = transport.handle_async_request
     sent: list[dict[str, str]] = []
 
@@ -444,13 +442,14 @@ async def cli_requests(app, monkeypatch, tmp_path, report: str, *items: str) -> 
     from pos_tui.sandbox.app import InProcessTransport
     from pos_tui.sandbox.demo import ACCOUNT
 
-    sandbox = app.services.api._http._transport._inner.app
+    sandbox = app.services.sandbox
+    transport = InProcessTransport(sandbox)
     client = LoyaltyClient(
         Credentials(ACCOUNT["user_id"], ACCOUNT["id"], ACCOUNT["secret"]),
         url="http://sandbox.invalid/api.php",
-        transport=InProcessTransport(sandbox),
+        transport=transport,
     )
-    sent = record_reports(client)
+    sent = record_reports(transport)
     for name, value in (("USER_ID", ACCOUNT["user_id"]), ("ACCOUNT_ID", ACCOUNT["id"])):
         monkeypatch.setenv(f"POS_TUI_{name}", value)
     monkeypatch.setenv("POS_TUI_API_KEY", ACCOUNT["secret"])
@@ -472,7 +471,7 @@ async def test_coalition_balance_in_the_form_is_the_clis_request(tmp_path, monke
         assert screen.query_one("#report-coalition", Select).display  # balances take it
         assert not screen.query_one("#report-start", Input).display  # and no dates
         screen.query_one("#report-coalition", Select).value = "coalition_storedvalue"
-        sent = record_reports(app.services.api)
+        sent = record_reports(app.services.transport)
         await pilot.press("f5")
         await until(pilot, lambda: screen.table_data.complete, timeout=30)
         form = list(sent)
@@ -509,7 +508,7 @@ async def test_changed_since_last_in_the_form_is_the_clis_request(tmp_path, monk
         screen.query_one("#report-kind", Select).value = "customers_all"
         await until(pilot, lambda: delta.display)
         assert not screen.query_one("#report-coalition", Select).display
-        sent = record_reports(app.services.api)
+        sent = record_reports(app.services.transport)
         screen.set_focus(last)
         await type_slowly(pilot, "0")
         await pilot.press("enter")  # a campaign is chosen: the service would refuse both
@@ -541,7 +540,7 @@ async def test_no_campaign_is_no_campaign(tmp_path):
     app = make_app(tmp_path, customers=20)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_reports(pilot)
-        sent = record_reports(app.services.api)
+        sent = record_reports(app.services.transport)
         screen.query_one("#report-campaign", Select).clear()
         await pilot.press("f5")
         status = screen.query_one("#report-status", Static)

@@ -8,7 +8,8 @@ from datetime import datetime
 
 import pytest
 
-from .manager_scenes import SCENES, SIZES
+from screenshots.scenes.manager import SCENES, SIZES
+
 from .till_helpers import FROZEN, make_app
 
 

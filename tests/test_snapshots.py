@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from .scenes import SCENES
+from screenshots.scenes.till import SCENES
+
 from .till_helpers import make_app
 
 

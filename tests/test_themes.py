@@ -8,9 +8,9 @@ import re
 import pytest
 
 from pos_tui.tui.theming import DEFAULT, load_themes, parse_theme
+from screenshots.scenes.till import customer_five_kinds
 
 from .conftest import ROOT
-from .scenes import customer_five_kinds
 from .till_helpers import make_app
 
 SHIPPED = ["pos-default", "pos-high-contrast", "pos-kiosk-low-glare"]

@@ -17,7 +17,7 @@ from pos_tui.tui.screens.receipt import ReceiptScreen
 from pos_tui.tui.screens.redeem import RedeemScreen
 from pos_tui.tui.screens.scan import ScanScreen
 
-from .till_helpers import make_app, scan, type_slowly, until
+from .till_helpers import customer_shown, make_app, scan, type_slowly, until
 
 SIZE = (110, 36)
 
@@ -29,7 +29,7 @@ async def balance(app, campaign_id):
 
 async def open_jane(pilot):
     await scan(pilot, JANE["card_number"])
-    await until(pilot, lambda: isinstance(pilot.app.screen, CustomerScreen))
+    await until(pilot, lambda: customer_shown(pilot.app))
     return pilot.app.screen
 
 
@@ -52,7 +52,7 @@ async def test_a_scan_opens_the_customer_wherever_the_focus_is(tmp_path):
         assert isinstance(app.screen, ScanScreen)
         assert app.focused is app.screen.query_one("#card", Input)
         await scan(pilot, JOHN["card_number"])
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await until(pilot, lambda: customer_shown(app))
         assert app.screen.info.customer.name == "John Doe"
         scan_screen = app.screen_stack[0]  # the reader's keys typed nothing into the card field below
         assert isinstance(scan_screen, ScanScreen) and scan_screen.query_one("#card", Input).value == ""
@@ -89,7 +89,7 @@ async def test_typing_a_card_number_by_hand(tmp_path):
         await type_slowly(pilot, "1212121212")
         assert app.screen.query_one("#card", Input).value == "1212121212"
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await until(pilot, lambda: customer_shown(app))
         assert app.screen.info.customer.code == JOHN["code"]
 
 
@@ -100,7 +100,7 @@ async def test_magstripe_and_failed_reads(tmp_path):
         await pilot.pause(0.1)
         assert any("swipe again" in n.message for n in app._notifications)
         await scan(pilot, "%B11112222^DOE/JANE^2512?")
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await until(pilot, lambda: customer_shown(app))
         assert app.screen.info.customer.code == JANE["code"]
 
 
@@ -118,7 +118,7 @@ async def test_an_identical_scan_within_a_second_is_looked_up_once(tmp_path):
         sent = get_time()  # the reader's own timestamps: half a second apart, however late handled
         await scan(pilot, JOHN["card_number"], at=sent)
         await scan(pilot, JOHN["card_number"], at=sent + 0.5)
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await until(pilot, lambda: customer_shown(app))
         await pilot.pause(0.2)
         assert len(calls) == 1
 
@@ -138,7 +138,7 @@ async def test_scans_two_seconds_apart_are_both_looked_up_even_when_handled_toge
         sent = get_time()
         await scan(pilot, JOHN["card_number"], at=sent - 2.0)
         await scan(pilot, JOHN["card_number"], at=sent)
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await until(pilot, lambda: customer_shown(app))
         await pilot.pause(0.2)
         assert len(calls) == 2
 
@@ -154,7 +154,7 @@ async def test_unknown_card_offers_an_earn_that_creates_the_customer(tmp_path):
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ReceiptScreen) and app.screen.query("#paper"))
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await until(pilot, lambda: customer_shown(app))
         assert app.screen.info.customer.card_number == "1540280f"
         assert app.screen.info.campaign(SHOPPER).balance == 1
 
@@ -235,7 +235,7 @@ async def test_rewards_the_balance_cannot_cover_are_shown_but_not_choosable(tmp_
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await scan(pilot, JOHN["card_number"])
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await until(pilot, lambda: customer_shown(app))
         await pilot.press("minus")
         screen = await choose_campaign(pilot, RedeemScreen, WIDGETS)
         options = screen.query_one("#rewards", OptionList).options
@@ -362,7 +362,7 @@ async def test_find_a_customer_without_a_card(tmp_path):
         await pilot.press("enter")
         await until(pilot, lambda: app.screen.query_one("#matches", DataTable).row_count == 1)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await until(pilot, lambda: customer_shown(app))
         assert app.screen.info.customer.code == JANE["code"]
 
 
@@ -469,7 +469,7 @@ async def test_offline_earn_prints_a_pending_receipt_and_is_sent_later(tmp_path)
         assert "PENDING — will be sent when online" in paper and app.pending == 1
         assert "1 pending" in str(app.screen.query_one(PendingBadge).render())
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await until(pilot, lambda: customer_shown(app))
         await pilot.press("minus")
         redeem = await choose_campaign(pilot, RedeemScreen, GIFT)
         redeem.query_one("#amount", Input).focus()
@@ -485,7 +485,7 @@ async def test_offline_earn_prints_a_pending_receipt_and_is_sent_later(tmp_path)
         )
         offline["on"] = False
         app.replay_journal()
-        await until(pilot, lambda: app.pending == 0, timeout=15)
+        await until(pilot, lambda: app.pending == 0)
         assert (await balance(app, SHOPPER)).balance == 22
         assert screen is not None
 
@@ -495,10 +495,9 @@ async def test_a_scan_whose_keys_reach_a_lagging_loop_in_pieces_stays_whole(tmp_
     its keys in pieces, 300 ms apart. The clock then says "no key followed": only the parser's count
     of keys read shows that more are queued. The scan stays whole and nothing is typed."""
     from textual import events
+    from textual.keys import _character_to_key
 
     from pos_tui.tui import readtime
-
-    from .till_helpers import _character_to_key
 
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -514,7 +513,7 @@ async def test_a_scan_whose_keys_reach_a_lagging_loop_in_pieces_stays_whole(tmp_
         await pilot.pause(0.3)
         for key in keys[4:]:
             app.post_message(key)
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await until(pilot, lambda: customer_shown(app))
         assert app.screen.info.customer.name == "John Doe"
         assert app.screen_stack[0].query_one("#card", Input).value == ""
 
@@ -551,7 +550,7 @@ async def test_two_pieces_of_work_under_way_never_clear_each_others_busy_line(tm
         assert app.busy == f"Looking up {JOHN['card_number']}…"  # the lookup is still under way
         assert app.screen.query_one(BusyLine).has_class("-busy")
         gates["customer_info"].set()
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await until(pilot, lambda: customer_shown(app))
         assert app.busy == ""
 
 

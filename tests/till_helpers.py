@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-from textual import events
-from textual._time import get_time
-from textual.keys import _character_to_key
-from textual.pilot import Pilot
 
 from pos_tui.services import FROZEN, frozen_demo_services
 from pos_tui.tui import factory
 from pos_tui.tui.app import PosApp
+from screenshots.scenes.steps import customer_shown, scan, type_slowly, until
 
-__all__ = ["FROZEN", "make_app", "scan", "type_slowly", "until"]
+__all__ = ["FROZEN", "customer_shown", "make_app", "scan", "type_slowly", "until"]
 
 
 def make_app(tmp_path: Path, *, theme_dirs: list[Path] | None = None, **sandbox: Any) -> PosApp:
@@ -24,39 +18,3 @@ def make_app(tmp_path: Path, *, theme_dirs: list[Path] | None = None, **sandbox:
     return factory.make_app(
         frozen_demo_services(tmp_path, **sandbox), theme_dirs=theme_dirs, cursor_blink=False
     )
-
-
-async def scan(pilot: Pilot[Any], text: str, terminator: str = "enter", at: float | None = None) -> None:
-    """Keys as a reader sends them: all stamped with the same instant (``at``, default now), then Enter."""
-    now = get_time() if at is None else at
-    for character in text:
-        key = events.Key(_character_to_key(character), character)
-        key.time = now
-        pilot.app.post_message(key)
-    end = events.Key(terminator, None)
-    end.time = now
-    pilot.app.post_message(end)
-    await pilot.pause()
-
-
-async def until(pilot: Pilot[Any], condition: Callable[[], Any], timeout: float = 10.0) -> None:
-    """Let the app run until ``condition()`` holds (workers talk to the sandbox in threads)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting; screen is {type(pilot.app.screen).__name__}")
-        await pilot.pause(0.02)
-
-
-async def type_slowly(pilot: Pilot[Any], text: str) -> None:
-    """A person at the keypad: 80 ms between keys (Pilot.press alone may be faster than a person)."""
-    for character in text:
-        await pilot.press(_character_to_key(character))
-        await pilot.pause(0.08)
-    await pilot.pause(0.2)  # past the wedge's wait for a following key
-    wedge = getattr(pilot.app, "wedge", None)
-    pump = getattr(pilot.app, "pump", None)
-    if wedge is not None:  # a loaded machine handles the wedge's release late: wait for it, not longer
-        await until(pilot, lambda: not wedge.held and (pump is None or not pump.queue))
-        await pilot.pause(0.05)

@@ -50,8 +50,10 @@ class KioskApp(WedgeApp, inherit_bindings=False):
         *,
         guard: Guard | None = None,
         theme_dirs: Any = None,
+        clock: Callable[[], float] = get_time,
     ) -> None:
-        """``services`` or a factory run in a thread behind the first screen (the sandbox, the client)."""
+        """``services`` or a factory run in a thread behind the first screen (the sandbox, the client).
+        ``clock`` times the idle wipe (tests move it by hand)."""
         super().__init__(scan_gap=options.scan_gap)
         self.options = options
         self._factory = services if callable(services) else None
@@ -61,7 +63,8 @@ class KioskApp(WedgeApp, inherit_bindings=False):
         self.generation = 0  # bumped by every wipe: a lookup that started before it is dropped
         self._recent_keys: list[tuple[str, float]] = []
         self._waiting = ""  # a card scanned while the kiosk was starting
-        self.last_activity = get_time()
+        self.clock = clock
+        self.last_activity = clock()
         self.dirty = False  # something of a customer (a key, a scan, a screen) may be showing
         from .theming import load_themes
 
@@ -157,11 +160,11 @@ class KioskApp(WedgeApp, inherit_bindings=False):
 
     def touch(self) -> None:
         """A key or a scan: the idle wipe starts counting again."""
-        self.last_activity = get_time()
+        self.last_activity = self.clock()
         self.dirty = True
 
     def _tick(self) -> None:
-        if self.dirty and get_time() - self.last_activity >= self.options.idle_seconds:
+        if self.dirty and self.clock() - self.last_activity >= self.options.idle_seconds:
             log.info("idle for %ss: wiped", self.options.idle_seconds)
             self.wipe()
             self.dirty = False

@@ -37,6 +37,7 @@ class CustomerScreen(TillScreen):
         self.info = info or m.CustomerInfo()
         self._fresh = True
         self._narrow: bool | None = None  # the layout the table was last built for
+        self.shown: m.CustomerInfo | None = None  # the customer the table shows (once mounted)
 
     def load(self, info: m.CustomerInfo) -> None:
         """Show another customer. The app keeps one CustomerScreen and reuses it for every scan
@@ -108,6 +109,7 @@ class CustomerScreen(TillScreen):
         if info.campaigns:
             table.move_cursor(row=preferred)
         table.focus()
+        self.shown = info
 
     @on(DataTable.RowHighlighted, "#campaigns")
     def _highlighted(self) -> None:

@@ -14,7 +14,7 @@ from pos_tui.tui.screens.manager import ManagerScreen, ShiftScreen
 from pos_tui.tui.screens.manager_pin import ManagerPinScreen
 from pos_tui.tui.screens.reports import ReportsScreen
 
-from .till_helpers import type_slowly, until
+from .steps import type_slowly, until
 
 Scene = Callable[[Pilot[Any]], Awaitable[None]]
 

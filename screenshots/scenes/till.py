@@ -17,7 +17,7 @@ from pos_tui.tui.screens.history import HistoryScreen
 from pos_tui.tui.screens.receipt import ReceiptScreen
 from pos_tui.tui.screens.redeem import RedeemScreen
 
-from .till_helpers import scan, type_slowly, until
+from .steps import customer_shown, scan, type_slowly, until
 
 Scene = Callable[[Pilot[Any]], Awaitable[None]]
 
@@ -35,7 +35,7 @@ async def unknown_card(pilot: Pilot[Any]) -> None:
 
 async def _customer(pilot: Pilot[Any], card: str) -> None:
     await scan(pilot, card)
-    await until(pilot, lambda: isinstance(pilot.app.screen, CustomerScreen))
+    await until(pilot, lambda: customer_shown(pilot.app))
     await pilot.pause(0.1)
 
 

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from pos_tui.sandbox.demo import JANE, JOHN
 from pos_tui.tui.screens.kiosk import KioskCustomerScreen, KioskManagerScreen, KioskPinScreen
 
-from .till_helpers import scan, until
+from .steps import scan, until
 
 Scene = Callable[[Pilot[Any]], Awaitable[None]]
 
