@@ -23,9 +23,15 @@ class Clock:
         return self.now
 
 
-def make_kiosk(tmp_path: Path, *, guard: Guard | None = None, **options: Any) -> KioskApp:
+def make_kiosk(
+    tmp_path: Path, *, guard: Guard | None = None, request_log: Path | None = None, **options: Any
+) -> KioskApp:
     services = demo_services(
-        load_settings(), db_path=tmp_path / "kiosk.db", customers=20, today=FROZEN.date()
+        load_settings(),
+        db_path=tmp_path / "kiosk.db",
+        customers=20,
+        today=FROZEN.date(),
+        request_log=request_log,
     )
     options.setdefault("training", True)
     return KioskApp(services, KioskOptions(**options), guard=guard)
