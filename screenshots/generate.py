@@ -31,7 +31,7 @@ async def render(name: str, work: Path, *, theme: str = "", out: str = "") -> Pa
     if theme:
         os.environ["POS_TUI_THEME"] = theme
     app = make_app(frozen_demo_services(work / (out or name)), cursor_blink=False)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size, notifications=True) as pilot:
         await scene(pilot)
         await pilot.pause(0.2)
         app.save_screenshot(filename=f"{out or name}.svg", path=str(HERE))
@@ -57,7 +57,7 @@ async def render_kiosk(out: str, work: Path) -> Path:
     folder = work / out
     folder.mkdir(parents=True, exist_ok=True)
     app = KioskApp(frozen_demo_services(folder), KioskOptions(**{"training": True, **options}))
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size, notifications=True) as pilot:
         await scene(pilot)
         await pilot.pause(0.2)
         app.save_screenshot(filename=f"{out}.svg", path=str(HERE))

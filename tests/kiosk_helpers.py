@@ -23,9 +23,20 @@ class Clock:
         return self.now
 
 
-def make_kiosk(tmp_path: Path, *, guard: Guard | None = None, clock: Any = None, **options: Any) -> KioskApp:
+def make_kiosk(
+    tmp_path: Path,
+    *,
+    guard: Guard | None = None,
+    request_log: Path | None = None,
+    clock: Any = None,
+    **options: Any,
+) -> KioskApp:
     services = demo_services(
-        load_settings(), db_path=tmp_path / "kiosk.db", customers=20, today=FROZEN.date()
+        load_settings(),
+        db_path=tmp_path / "kiosk.db",
+        customers=20,
+        today=FROZEN.date(),
+        request_log=request_log,
     )
     options.setdefault("training", True)
     if clock is not None:

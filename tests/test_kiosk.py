@@ -196,6 +196,35 @@ async def test_no_key_leaves_or_changes_the_kiosk(tmp_path):
         assert len(app.screen_stack) == 2 and app.focused is None
 
 
+async def test_whatever_is_pressed_the_kiosk_only_reads(tmp_path):
+    """No key that writes anything: the till's earn, redeem, void, history and print keys, digits
+    and Enter on every kiosk screen reach the API as reads only (the sandbox's request log)."""
+    import json
+
+    log = tmp_path / "requests.jsonl"
+    app = make_kiosk(tmp_path, customer_pin=True, guard=Guard(clock=Clock()), request_log=log)
+    till_keys = ["plus", "minus", "asterisk", "e", "r", "h", "v", "y", "p", "s", "w", "f2", "f5", "f9"]
+    till_keys += ["1", "0", "full_stop", "5", "enter", "y", "enter", "delete", "backspace"]
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in till_keys:  # on "Scan your card"
+            await pilot.press(key)
+        await pilot.pause(0.35)
+        await scan(pilot, JANE["card_number"])
+        await until(pilot, lambda: isinstance(app.screen, KioskPinScreen))
+        for key in JANE_PASSWORD:
+            await pilot.press(key)
+        await pilot.pause(0.35)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, KioskCustomerScreen))
+        for key in till_keys:  # on the customer's balances
+            await pilot.press(key)
+        await pilot.pause(0.5)
+        assert app.is_running
+    calls = [json.loads(line)["call"] for line in log.read_text().splitlines()]
+    assert "customer_info" in calls and "validate_customer_password" in calls
+    assert set(calls) <= {"customer_info", "validate_customer_password"}, calls
+
+
 async def test_the_idle_wipe_returns_to_scan_your_card(tmp_path):
     clock = Clock()  # moved by hand: a loaded machine's slow pauses cannot wipe early
     app = make_kiosk(tmp_path, idle_seconds=2, clock=clock)

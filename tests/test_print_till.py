@@ -168,3 +168,14 @@ async def test_after_a_void_p_prints_the_void_slip(tmp_path):
         await until(pilot, lambda: messages(app).count("Printed.") == 2)  # the slip's first copy
         paper = printed(target)
         assert paper == slip.replace("—", "-") and transaction in paper and "DUPLICATE" not in paper
+
+
+def test_the_readme_pictures_of_a_print_fault_show_the_fault():
+    # screenshots/generate.py ran its scenes with Textual's test default (notifications off), so
+    # the README's "fault on screen" showed a plain receipt and no fault at all.
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "screenshots"
+    for name in ("receipt-print-fault.svg", "receipt-print-fault-80x24.svg"):
+        svg = (folder / name).read_text(encoding="utf-8")
+        assert "Not&#160;printed" in svg and "Cannot&#160;reach" in svg, name
