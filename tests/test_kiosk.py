@@ -72,12 +72,19 @@ def test_the_view_holds_only_the_first_name_balances_and_ready_rewards():
                 },
                 {"id": "2", "name": "Gift", "type": "giftcard", "balance": "55.7", "currency": "EUR"},
                 {"id": "3", "name": "Visits", "type": "events", "balance": "21"},
+                {
+                    "id": "4",
+                    "name": "Coffee Club",
+                    "type": "buyx",
+                    "balances": [{"name": "Coffees", "balance": "10", "earned": "1"}],
+                    "available_rewards": [{"name": "Coffees", "item_id": "7"}],
+                },
             ],
         }
     )
     view = kiosk_view(info)
     assert view.first_name == "Zoë [/b]"
-    points, gift, visits = view.tiles
+    points, gift, visits, coffee = view.tiles
     assert (points.figure, points.unit, points.ready) == (
         "1,500",
         "points · worth 10.00 EUR",
@@ -85,6 +92,7 @@ def test_the_view_holds_only_the_first_name_balances_and_ready_rewards():
     )
     assert (gift.figure, gift.unit) == ("55.70", "EUR on your gift card")
     assert (visits.figure, visits.unit) == ("21", "visits")
+    assert coffee.ready == ("free Coffees",)  # not "a free Coffees"
     everything = repr(view)
     for private in ("C0DE123", "4444", "Secret", "555-1234", "z@example.com", "Hidden", "VIP"):
         assert private not in everything

@@ -72,3 +72,25 @@ def test_show_writes_the_page_without_a_printer(tmp_path):
     done = pos(tmp_path, "printer", "test", "--show", "--printer", "none")
     assert done.returncode == 0 and "PRINTER TEST" in done.stdout and "DUPLICATE 2" in done.stdout
     assert "€" in done.stdout  # CP858 holds it
+
+
+def test_a_reader_that_goes_away_is_no_error(tmp_path):
+    """`pos-tui printer test --show | head`: the reader closed the pipe; that is no fault of ours."""
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone before the first line
+    base = {k: v for k, v in os.environ.items() if not k.startswith("POS_TUI_")}
+    base.update(POS_TUI_DATA_DIR=str(tmp_path / "till"), POS_TUI_CONFIG=str(tmp_path / "c.toml"))
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "pos_tui", "printer", "test", "--show", "--printer", "none"],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=base,
+            cwd=ROOT,
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == 141, done.stderr
+    assert "unexpected error" not in done.stderr and "Traceback" not in done.stderr

@@ -204,7 +204,7 @@ async def test_a_full_room_says_so_and_opens_again_when_a_trainee_leaves(tmp_pat
                 full = await second.get(room.url)
                 assert full.status == 503
                 text = await full.text()
-                assert "The training room is full" in text and "All 1 training tills are in use" in text
+                assert "The training room is full" in text and "The training till is in use" in text
                 with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
                     await second.ws_connect(room.ws_url)
                 assert refused.value.status == 503
@@ -212,6 +212,7 @@ async def test_a_full_room_says_so_and_opens_again_when_a_trainee_leaves(tmp_pat
             # the slot is free once the till is gone and its data removed: the trainer's view says so
             room.wait_for_line(r"session 1 closed")
             assert room.session_pids() == [] and room.session_dirs() == []
+            assert any("up to 1 session;" in line for line in room.lines)  # not "1 sessions"
             again = await second.get(room.url)
             assert again.status == 200 and "data-session-websocket-url" in await again.text()
 

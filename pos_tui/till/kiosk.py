@@ -106,7 +106,7 @@ def _reward_name(reward: Any) -> str:
     from ..api import models as m
 
     if isinstance(reward, m.BuyXReward):
-        return f"a free {reward.name}".strip()
+        return f"free {reward.name}".strip()  # the item name is often plural: "free Coffees"
     return reward.description or "a reward"
 
 

@@ -53,10 +53,11 @@ def login(wrong: bool = False) -> web.Response:
 
 
 def room_full(limit: int) -> web.Response:
+    tills = "The training till is" if limit == 1 else f"All {limit} training tills are"
     return _page(
         "pos-tui training room — full",
         f'<div class="box" id="full"><h1>The training room is full</h1>'
-        f"<p>All {limit} training tills are in use. Try again in a moment: a till is freed as soon "
+        f"<p>{tills} in use. Try again in a moment: a till is freed as soon "
         "as a trainee closes their page.</p>"
         '<p><button onclick="location.reload()">Try again</button></p></div>',
         status=503,

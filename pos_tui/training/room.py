@@ -219,9 +219,9 @@ class TrainingRoom(Server):
         for url in self.urls:
             print(f"pos-tui serve: training room at {url}", file=self._out, flush=True)
         door = "the room password" if self._password_digest is not None else "no password (loopback only)"
+        sessions = f"{self.max_sessions} session{'' if self.max_sessions == 1 else 's'}"
         print(
-            f"  trainees open that address in a browser; {door}; up to {self.max_sessions} sessions; "
-            "Ctrl+C closes the room",
+            f"  trainees open that address in a browser; {door}; up to {sessions}; Ctrl+C closes the room",
             file=self._out,
             flush=True,
         )
