@@ -149,6 +149,31 @@ async def test_two_flushers_and_two_journals_send_each_queued_earn_once(tmp_path
     assert ids == sorted(ids), "the queue was not sent in order"
 
 
+async def test_tries_that_never_left_do_not_count_as_sends(tmp_path):
+    """A queued earn that many flushers tried while the network was down had never left; its first
+    real send, lost, must still be sent again once absence is proven. (Each offline try counted as
+    a send: after ten of them the entry stayed unknown, "sent 12 times; a manager must decide".)"""
+    sandbox = make_sandbox(tmp_path)
+    switch = Switch(sandbox)
+    journal = Journal(tmp_path / "journal.db")
+    async with api_through(switch) as api:
+        writer = JournaledWriter(api, journal, resend_after=0, not_sent_retries=0)
+        switch.offline = True
+        queued = await writer.submit(jane_load())
+        for _ in range(12):
+            assert not await writer.flush_queue()
+        assert journal.get(queued.entry.ref).attempts == 0  # it never left
+        switch.offline = False
+        sandbox.faults = FaultPlan("record_activity:before_commit=1")
+        await writer.flush_queue()
+        assert journal.get(queued.entry.ref).state == State.UNKNOWN
+        sandbox.faults = FaultPlan()
+        await settle(writer, journal)
+    entry = journal.get(queued.entry.ref)
+    assert entry.state == State.CONFIRMED, entry.error
+    once(sandbox, journal)
+
+
 # 4. "Absent" while the request is still travelling --------------------------------------------
 
 
