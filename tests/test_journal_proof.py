@@ -220,8 +220,14 @@ async def test_a_hostile_answer_after_commit_ends_unknown_then_confirmed_by_read
 
 @pytest.mark.parametrize(
     "body",
-    [DEEP_XML, LONG_INT, b'{"status":"success","x":' + b"[" * 3000 + b"]" * 3000 + b"}", b"x" * (21 << 20)],
-    ids=["deep-xml", "5000-digits", "deep-json", "21-MB"],
+    [
+        DEEP_XML,
+        LONG_INT,
+        b'{"status":"success","x":' + b"[" * 3000 + b"]" * 3000 + b"}",
+        b"x" * (21 << 20),
+        b'<response status="success"><a x' + b'="' * 1_000_000 + b">1</a></response>",
+    ],
+    ids=["deep-xml", "5000-digits", "deep-json", "21-MB", "attribute-quotes-repeated"],
 )
 def test_decoding_is_bounded(body):
     import time
@@ -232,6 +238,26 @@ def test_decoding_is_bounded(body):
 
         decode("record_activity", body)
     assert time.perf_counter() - started < 1.0
+
+
+async def test_decoding_runs_in_a_worker_thread_not_on_the_event_loop(monkeypatch):
+    import threading
+
+    from pos_tui.api import transport
+
+    threads = []
+    decode = transport._decode
+
+    def spy(*args):
+        threads.append(threading.current_thread())
+        return decode(*args)
+
+    monkeypatch.setattr(transport, "_decode", spy)
+    answer = httpx.MockTransport(lambda request: httpx.Response(200, content=LIVE_HISTORY))
+    async with api_through(answer) as api:
+        history = await api.customer_balance(campaign_id=GIFT, code=JANE["code"])
+    assert history.located and len(threads) == 1
+    assert threads[0] is not threading.current_thread()  # the loop's thread never decodes
 
 
 def test_a_huge_amount_is_refused_and_never_stored_whole(tmp_path):
