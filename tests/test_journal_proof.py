@@ -203,9 +203,14 @@ async def test_a_request_still_travelling_is_not_sent_again_before_the_quarantin
 DEEP_XML = b'<response status="success">' + b"<a>" * 1500 + b"</a>" * 1500 + b"</response>"
 LONG_INT = b'{"status": "success", "transaction": {"id": ' + b"7" * 5000 + b"}}"
 NO_ID = b'<response status="success"/>'
+STRAY_CLOSE = b'<response status="success"></receipt></response>'
 
 
-@pytest.mark.parametrize("answer", [DEEP_XML, LONG_INT, NO_ID], ids=["deep-xml", "5000-digits", "no-id"])
+@pytest.mark.parametrize(
+    "answer",
+    [DEEP_XML, LONG_INT, NO_ID, STRAY_CLOSE],
+    ids=["deep-xml", "5000-digits", "no-id", "stray-close-tag"],
+)
 async def test_a_hostile_answer_after_commit_ends_unknown_then_confirmed_by_reading(tmp_path, answer):
     sandbox = make_sandbox(tmp_path)
     proxy = Proxy(sandbox, {"record_activity": answer})
