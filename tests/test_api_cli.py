@@ -113,3 +113,29 @@ def test_account_info_customer_search_campaigns_list_and_the_alias(server, outpu
     assert [c["code"] for c in alias["customers"]] == [JANE["code"]]
     missing = pos(server, output, "customer_info", "card_number=nobody-at-all")
     assert missing.returncode == 1 and "No Customers Match Criteria" in missing.stderr
+
+
+@pytest.mark.parametrize("output", ["xml", "json"])
+def test_transactions_all_by_name(server, output):
+    """The report for end-of-shift reconciliation, as a script runs it: today's lines of a
+    campaign, each with its free text; a write made just before is among them."""
+    from datetime import date
+
+    today = date.today().isoformat()
+    loaded = ok(
+        pos(server, output, "record_activity", f"campaign_id={GIFT}", f"code={JANE['code']}", "amount=3")
+    )
+    report = ok(
+        pos(
+            server,
+            output,
+            "transactions_all",
+            f"date_start={today}",
+            f"date_end={today}",
+            f"selected_campaigns={GIFT}",
+        )
+    )
+    rows = report["transactions"]
+    assert int(report["transactions_count"]) == len(rows) > 0
+    assert any(f"[pos:{loaded['journal']}]" in row["authorization"] for row in rows)
+    assert {row["card_number"] for row in rows} >= {JANE["card_number"]}

@@ -192,6 +192,31 @@ async def test_a_second_flusher_waits_while_the_head_of_the_queue_is_on_its_way(
     assert entries[-1].code == JOHN["code"] and entries[-1].state == State.CONFIRMED
 
 
+async def test_tries_that_never_left_do_not_count_as_sends(tmp_path):
+    """A queued earn that many flushers tried while the network was down had never left; its first
+    real send, lost, must still be sent again once absence is proven. (Each offline try counted as
+    a send: after ten of them the entry stayed unknown, "sent 12 times; a manager must decide".)"""
+    sandbox = make_sandbox(tmp_path)
+    switch = Switch(sandbox)
+    journal = Journal(tmp_path / "journal.db")
+    async with api_through(switch) as api:
+        writer = JournaledWriter(api, journal, resend_after=0, not_sent_retries=0)
+        switch.offline = True
+        queued = await writer.submit(jane_load())
+        for _ in range(12):
+            assert not await writer.flush_queue()
+        assert journal.get(queued.entry.ref).attempts == 0  # it never left
+        switch.offline = False
+        sandbox.faults = FaultPlan("record_activity:before_commit=1")
+        await writer.flush_queue()
+        assert journal.get(queued.entry.ref).state == State.UNKNOWN
+        sandbox.faults = FaultPlan()
+        await settle(writer, journal)
+    entry = journal.get(queued.entry.ref)
+    assert entry.state == State.CONFIRMED, entry.error
+    once(sandbox, journal)
+
+
 # 4. "Absent" while the request is still travelling --------------------------------------------
 
 
@@ -221,9 +246,14 @@ async def test_a_request_still_travelling_is_not_sent_again_before_the_quarantin
 DEEP_XML = b'<response status="success">' + b"<a>" * 1500 + b"</a>" * 1500 + b"</response>"
 LONG_INT = b'{"status": "success", "transaction": {"id": ' + b"7" * 5000 + b"}}"
 NO_ID = b'<response status="success"/>'
+STRAY_CLOSE = b'<response status="success"></receipt></response>'
 
 
-@pytest.mark.parametrize("answer", [DEEP_XML, LONG_INT, NO_ID], ids=["deep-xml", "5000-digits", "no-id"])
+@pytest.mark.parametrize(
+    "answer",
+    [DEEP_XML, LONG_INT, NO_ID, STRAY_CLOSE],
+    ids=["deep-xml", "5000-digits", "no-id", "stray-close-tag"],
+)
 async def test_a_hostile_answer_after_commit_ends_unknown_then_confirmed_by_reading(tmp_path, answer):
     sandbox = make_sandbox(tmp_path)
     proxy = Proxy(sandbox, {"record_activity": answer})
@@ -238,8 +268,14 @@ async def test_a_hostile_answer_after_commit_ends_unknown_then_confirmed_by_read
 
 @pytest.mark.parametrize(
     "body",
-    [DEEP_XML, LONG_INT, b'{"status":"success","x":' + b"[" * 3000 + b"]" * 3000 + b"}", b"x" * (21 << 20)],
-    ids=["deep-xml", "5000-digits", "deep-json", "21-MB"],
+    [
+        DEEP_XML,
+        LONG_INT,
+        b'{"status":"success","x":' + b"[" * 3000 + b"]" * 3000 + b"}",
+        b"x" * (21 << 20),
+        b'<response status="success"><a x' + b'="' * 1_000_000 + b">1</a></response>",
+    ],
+    ids=["deep-xml", "5000-digits", "deep-json", "21-MB", "attribute-quotes-repeated"],
 )
 def test_decoding_is_bounded(body):
     import time
@@ -250,6 +286,26 @@ def test_decoding_is_bounded(body):
 
         decode("record_activity", body)
     assert time.perf_counter() - started < 1.0
+
+
+async def test_decoding_runs_in_a_worker_thread_not_on_the_event_loop(monkeypatch):
+    import threading
+
+    from pos_tui.api import transport
+
+    threads = []
+    decode = transport._decode
+
+    def spy(*args):
+        threads.append(threading.current_thread())
+        return decode(*args)
+
+    monkeypatch.setattr(transport, "_decode", spy)
+    answer = httpx.MockTransport(lambda request: httpx.Response(200, content=LIVE_HISTORY))
+    async with api_through(answer) as api:
+        history = await api.customer_balance(campaign_id=GIFT, code=JANE["code"])
+    assert history.located and len(threads) == 1
+    assert threads[0] is not threading.current_thread()  # the loop's thread never decodes
 
 
 def test_a_huge_amount_is_refused_and_never_stored_whole(tmp_path):

@@ -234,16 +234,21 @@ class Journal:
             )
         return self.get(ref) if cursor.rowcount == 1 else None
 
-    def settle(self, ref: str, state: State, *, attempts: int | None = None, **fields: Any) -> Entry:
+    def settle(
+        self, ref: str, state: State, *, attempts: int | None = None, never_left: bool = False, **fields: Any
+    ) -> Entry:
         """Move a claimed entry (sent or unknown, ``attempts`` as claimed) to ``state``. When another
         process settled or sent it again meanwhile, nothing changes and the entry is returned as it
-        now is."""
+        now is. ``never_left``: the claimed send provably never left, so it is not counted (attempts
+        counts the sends that may have reached the service)."""
         values: dict[str, Any] = {"state": state, "updated": _stamp(), **fields}
         if "response" in values:
             values["response"] = bounded(values["response"]) if values["response"] else ""
         if "error" in values:
             values["error"] = str(values["error"])[:MAX_ERROR]
         assignments = ", ".join(f"{key} = ?" for key in values)
+        if never_left:
+            assignments += ", attempts = MAX(attempts - 1, 0)"
         where = "ref = ? AND state IN (?, ?)"
         params: list[object] = [ref, State.SENT, State.UNKNOWN]
         if attempts is not None:

@@ -223,7 +223,11 @@ class JournaledWriter:
                     continue
                 # Offline: an earn waits in the queue; the rest cannot (no balance to check offline).
                 state = State.QUEUED if entry.call == "record_activity" else State.NOT_SENT
-                return Outcome(await self._db(self.journal.settle, entry.ref, state, attempts=n, error=exc))
+                return Outcome(
+                    await self._db(
+                        self.journal.settle, entry.ref, state, attempts=n, never_left=True, error=exc
+                    )
+                )
             except (errors.ApiError, errors.HTTPStatusRefusal, errors.NoMatchError) as exc:
                 return Outcome(
                     await self._db(self.journal.settle, entry.ref, State.REFUSED, attempts=n, error=exc)
