@@ -17,11 +17,9 @@ from pos_tui.till.kiosk import (
     KioskRefused,
     Window,
     check_kiosk_account,
-    hash_pin,
     kiosk_view,
-    valid_pin,
-    verify_pin,
 )
+from pos_tui.till.manager_pin import hash_pin, valid_pin, verify_pin
 from pos_tui.tui.screens.kiosk import (
     KioskCustomerScreen,
     KioskManagerScreen,
@@ -154,6 +152,7 @@ def test_the_manager_pin_is_stored_as_a_salted_scrypt_hash():
     )
     assert valid_pin("0000") and valid_pin("123456789012")
     assert not valid_pin("123") and not valid_pin("12a4") and not valid_pin("1234567890123")
+    assert not valid_pin("١٢٣٤")  # Arabic-Indic digits: str.isdigit said yes
 
 
 def test_the_kiosk_refuses_the_tills_user_or_secret():

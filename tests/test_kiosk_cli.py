@@ -10,7 +10,8 @@ import pytest
 from pos_tui import cli
 from pos_tui.cli.kiosk import _live_factory, clean_environment
 from pos_tui.config.settings import load_settings
-from pos_tui.till.kiosk import KioskRefused, verify_pin
+from pos_tui.till.kiosk import KioskRefused
+from pos_tui.till.manager_pin import verify_pin
 
 from .keyrings import MemoryKeyring
 

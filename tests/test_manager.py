@@ -11,7 +11,7 @@ from textual.widgets import Input, Select, Static
 
 from pos_tui.api import requests as rq
 from pos_tui.sandbox.demo import GIFT, JANE, WIDGETS
-from pos_tui.till.manager_pin import LOCK_SECONDS, MAX_TRIES, Locked, PinGate, check_pin, hash_pin
+from pos_tui.till.manager_pin import LOCK_SECONDS, MAX_TRIES, Locked, PinGate, hash_pin, valid_pin, verify_pin
 from pos_tui.till.reporting import COLUMNS, Table, safe_cell, write_csv
 from pos_tui.tui.bigtable import BigTable
 from pos_tui.tui.screens.dashboard import DashboardScreen
@@ -37,12 +37,13 @@ async def enter_manager(pilot, pin: str = "1234") -> None:
 def test_pin_hash_is_salted_scrypt_and_checks():
     one, two = hash_pin("4321"), hash_pin("4321")
     assert one != two and one.startswith("scrypt$") and "4321" not in one
-    assert check_pin("4321", one) and not check_pin("4322", one)
+    assert verify_pin("4321", one) and not verify_pin("4322", one)
     assert (
-        not check_pin("4321", "")
-        and not check_pin("4321", "scrypt$x$y")
-        and not check_pin("1", "md5$a$b$c$d$e")
+        not verify_pin("4321", "")
+        and not verify_pin("4321", "scrypt$x$y")
+        and not verify_pin("1", "md5$a$b$c$d$e")
     )
+    assert valid_pin("0000") and not valid_pin("١٢٣٤")  # ASCII digits only (isdigit took these)
 
 
 def test_five_wrong_tries_lock_for_a_while(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 
 from pos_tui import cli
 from pos_tui.sandbox.demo import GIFT, JANE
-from pos_tui.till.manager_pin import check_pin
+from pos_tui.till.manager_pin import verify_pin
 
 from .sandbox_helpers import client, make_sandbox
 
@@ -100,7 +100,7 @@ def test_manager_pin_stores_only_a_salted_hash(tmp_path, monkeypatch, capsys):
     text = config.read_text(encoding="utf-8")
     assert "482913" not in text
     data = tomllib.loads(text)
-    assert check_pin("482913", data["manager_pin_hash"]) and data["manager_name"] == "Ana"
+    assert verify_pin("482913", data["manager_pin_hash"]) and data["manager_name"] == "Ana"
     monkeypatch.setattr("sys.stdin", io.StringIO("12\n"))
     assert cli.main(["manager-pin", "--pin-stdin"]) == 2
     assert "4 to 12 digits" in capsys.readouterr().err

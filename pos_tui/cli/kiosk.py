@@ -148,7 +148,7 @@ def set_pin(args: argparse.Namespace) -> int:
     import getpass
 
     from ..config.settings import update_settings_file
-    from ..till.kiosk import hash_pin, valid_pin
+    from ..till.manager_pin import hash_pin, valid_pin
     from .common import CommandError
 
     _settings()  # a broken settings file is reported before anything is asked

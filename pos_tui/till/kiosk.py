@@ -8,11 +8,7 @@ cannot show them by mistake.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
-import os
-import re
 import time
 from collections import deque
 from collections.abc import Callable
@@ -26,8 +22,6 @@ CARD_LOCK_SECONDS = 15 * 60
 PIN_TRIES_PER_MINUTE = 5  # all cards together
 MANAGER_TRIES = 3  # per MANAGER_LOCK_SECONDS
 MANAGER_LOCK_SECONDS = 5 * 60
-
-_PIN = re.compile(r"^[0-9]{4,12}$")
 
 
 @dataclass(frozen=True)
@@ -171,43 +165,6 @@ class Guard:
         return self.manager.allow(self.clock())
 
 
-# The manager PIN -----------------------------------------------------------------------------------
-
-_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
-
-
-def valid_pin(pin: str) -> bool:
-    return bool(_PIN.match(pin))
-
-
-def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
-    """``scrypt$N$r$p$salt$hash`` (base64): hashlib's scrypt with a random 16-byte salt."""
-    salt = salt if salt is not None else os.urandom(16)
-    digest = hashlib.scrypt(pin.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=32)
-    encode = base64.b64encode
-    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${encode(salt).decode()}${encode(digest).decode()}"
-
-
-def verify_pin(pin: str, stored: str) -> bool:
-    """Whether ``pin`` matches a :func:`hash_pin` string; False for an empty or malformed one."""
-    try:
-        kind, n, r, p, salt, digest = stored.split("$")
-        if kind != "scrypt":
-            return False
-        expected = base64.b64decode(digest, validate=True)
-        actual = hashlib.scrypt(
-            pin.encode(),
-            salt=base64.b64decode(salt, validate=True),
-            n=int(n),
-            r=int(r),
-            p=int(p),
-            dklen=len(expected),
-        )
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(actual, expected)
-
-
 # The kiosk's account ---------------------------------------------------------------------------------
 
 
@@ -260,8 +217,5 @@ __all__ = [
     "Tile",
     "Window",
     "check_kiosk_account",
-    "hash_pin",
     "kiosk_view",
-    "valid_pin",
-    "verify_pin",
 ]

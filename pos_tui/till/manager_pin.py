@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -25,29 +26,41 @@ _N, _R, _P = 2**14, 8, 1
 
 
 def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
-    salt = salt or os.urandom(16)
+    """``scrypt$N$r$p$salt$hash`` (base64): hashlib's scrypt with a random 16-byte salt. The one
+    PIN hash of pos-tui: the manager's PIN at the till and the kiosk's exit PIN."""
+    salt = salt if salt is not None else os.urandom(16)
     digest = hashlib.scrypt(pin.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
     salt64, digest64 = base64.b64encode(salt).decode(), base64.b64encode(digest).decode()
     return f"scrypt${_N}${_R}${_P}${salt64}${digest64}"
 
 
-def check_pin(pin: str, stored: str) -> bool:
-    """Whether ``pin`` matches ``stored`` (constant time). A malformed ``stored`` matches nothing."""
+def verify_pin(pin: str, stored: str) -> bool:
+    """Whether ``pin`` matches a :func:`hash_pin` string (constant time); False for an empty or
+    malformed one."""
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":
             return False
-        expected = base64.b64decode(digest)
+        expected = base64.b64decode(digest, validate=True)
         got = hashlib.scrypt(
-            pin.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected)
+            pin.encode(),
+            salt=base64.b64decode(salt, validate=True),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(expected),
         )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(got, expected)
 
 
+_PIN = re.compile(r"[0-9]{4,12}")
+
+
 def valid_pin(pin: str) -> bool:
-    return pin.isdigit() and 4 <= len(pin) <= 12
+    """4 to 12 ASCII digits (``str.isdigit`` would take other scripts' digits too)."""
+    return bool(_PIN.fullmatch(pin))
 
 
 class Locked(Exception):
@@ -97,7 +110,7 @@ class PinGate:
         if left:
             raise Locked(left)
         state = self._state()
-        if check_pin(pin, self.stored):
+        if verify_pin(pin, self.stored):
             self._save({"failures": 0, "locked_until": 0})
             return self.name
         failures = state["failures"] + 1

@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from ..api import errors
 from ..till.cards import Held, mask_card, parse_card
-from ..till.kiosk import Guard, KioskOptions, kiosk_view, verify_pin
+from ..till.kiosk import Guard, KioskOptions, kiosk_view
 from .screens.kiosk import KioskCustomerScreen, KioskManagerScreen, KioskPinScreen, KioskScanScreen
 from .wedge import WedgeApp
 
@@ -297,6 +297,8 @@ class KioskApp(WedgeApp, inherit_bindings=False):
             log.warning("kiosk manager PIN: too many tries")
             self.call_from_thread(self.wipe)
             return
+        from ..till.manager_pin import verify_pin  # sqlite3 and scrypt: not before the first screen
+
         if verify_pin(pin, self.options.manager_pin_hash):
             log.info("kiosk closed with the manager PIN")
             self.call_from_thread(self.exit, None, 0)
