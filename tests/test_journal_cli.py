@@ -3,13 +3,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import re
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+import httpx
 
 from pos_tui.sandbox.demo import ACCOUNT, GIFT, JANE
 
@@ -238,42 +244,147 @@ def test_a_hostile_answer_after_the_request_left_exits_3_not_70(tmp_path):
         server.shutdown()
 
 
-def test_two_processes_flushing_one_offline_queue_send_each_earn_once(tmp_path):
-    """Issue 9, item 3 with real processes: earns queued offline by ``pos-tui call``, then three
-    ``pos-tui journal replay`` processes on the same data dir at once. Each earn lands once, in
-    order."""
-    import sqlite3
+class Offline(httpx.AsyncBaseTransport):
+    """The till's network with the plug pulled, then put back."""
 
-    port = free_port()  # nothing listens yet
-    for n in range(1, 7):
-        done = pos(tmp_path, port, *gift("record_activity", f"amount={n}"))
-        assert done.returncode == 4, done.stderr
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.offline = True
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.offline:
+            raise httpx.ConnectError("Network is unreachable", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+def till_writer(tmp_path: Path, port: int, network: httpx.AsyncBaseTransport) -> Any:
+    """This process's writer on the data dir ``pos`` runs the CLI on (one journal, two processes)."""
+    from pos_tui.api.client import Credentials, LoyaltyClient
+    from pos_tui.till.journal import Journal, JournaledWriter
+
+    api = LoyaltyClient(
+        Credentials(ACCOUNT["user_id"], ACCOUNT["id"], ACCOUNT["secret"]),
+        url=f"http://127.0.0.1:{port}/api.php",
+        transport=network,
+        timeout=httpx.Timeout(5.0, read=0.3),
+    )
+    journal = Journal(tmp_path / "till" / "journal.db")
+    return JournaledWriter(api, journal, resend_after=1.5, not_sent_retries=0)
+
+
+def ledger(tmp_path: Path) -> list[str]:
+    """The ``[pos:…]`` references in the sandbox's ledger, in the order it recorded them."""
+    with sqlite3.connect(tmp_path / "s.db") as conn:
+        rows = conn.execute("SELECT description FROM transactions WHERE deleted = 0 ORDER BY id").fetchall()
+    return [m for (text,) in rows for m in re.findall(r"\[pos:(\w+)\]", text)]
+
+
+def replays(tmp_path: Path, port: int, count: int) -> list[subprocess.Popen[str]]:
+    return [
+        subprocess.Popen(
+            [sys.executable, "-m", "pos_tui", "journal", "replay"],
+            env=till_env(tmp_path, port),
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        for _ in range(count)
+    ]
+
+
+def jane_load(amount: int) -> Any:
+    from pos_tui.api import requests as rq
+
+    return rq.GiftCardLoad(customer=rq.CustomerRef(code=JANE["code"]), campaign_id=GIFT, amount=str(amount))
+
+
+async def test_two_processes_flushing_one_offline_queue_send_each_earn_once(tmp_path):
+    """Issue 9, item 3 with real processes: earns queued offline, then three ``pos-tui journal
+    replay`` processes on the same data dir at once. Each earn lands once, in order."""
+    port = free_port()
+    network = Offline()
+    writer = till_writer(tmp_path, port, network)
+    async with writer.api:
+        for n in range(1, 7):
+            assert (await writer.submit(jane_load(n))).entry.state == "queued"
     with sandbox_server(tmp_path, port):
-        env = till_env(tmp_path, port)
-        replays = [
-            subprocess.Popen(
-                [sys.executable, "-m", "pos_tui", "journal", "replay"],
-                env=env,
-                cwd=ROOT,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(3)
-        ]
-        for child in replays:
-            child.communicate(timeout=120)
-        for _ in range(5):  # a process that lost the head of the queue leaves the rest to the winner
+        for child in replays(tmp_path, port, 3):
+            child.wait(timeout=120)
+        for _ in range(5):  # a process that found the queue held leaves it to the holder
             if pos(tmp_path, port, "journal", "replay").returncode == 0:
                 break
-    states = [e["state"] for e in entries(tmp_path, port)]
-    assert states == ["confirmed"] * 6
-    with sqlite3.connect(tmp_path / "s.db") as conn:
-        rows = conn.execute(
-            "SELECT id, description FROM transactions WHERE deleted = 0 ORDER BY id"
-        ).fetchall()
-    import re
-
-    refs = [m for _, text in rows for m in re.findall(r"\[pos:(\w+)\]", text)]
+    made = entries(tmp_path, port)
+    assert [e["state"] for e in made] == ["confirmed"] * 6
+    refs = ledger(tmp_path)
     assert len(refs) == len(set(refs)) == 6, refs  # each queued earn once
-    assert refs == [e["ref"] for e in entries(tmp_path, port)]  # in the order they were made
+    assert refs == [e["ref"] for e in made]  # in the order they were made
+
+
+async def test_a_faulty_server_and_three_processes_on_one_offline_queue(tmp_path):
+    """The soak's queue half with real processes: 40 earns queued offline, then flushed at once by
+    this process (two tasks) and two ``pos-tui journal replay`` processes, against a server that
+    loses answers before and after commit, answers 502, cuts bodies short and takes requests late.
+    Every earn is confirmed and in the ledger exactly once."""
+    from pos_tui.api import requests as rq
+    from pos_tui.sandbox.demo import SHOPPER
+    from pos_tui.till.journal import OPEN_STATES
+
+    port = free_port()
+    network = Offline()
+    writer = till_writer(tmp_path, port, network)
+    faults = (
+        "record_activity:after_commit=0.1,record_activity:before_commit=0.1,record_activity:http502=0.05,"
+        "record_activity:truncate=0.05,record_activity:late=0.6@0.05,customer_balance:http502=0.05"
+    )
+    async with writer.api:
+        for n in range(40):
+            request = (
+                jane_load(1)
+                if n % 3 == 0
+                else rq.EventsEarn(customer=rq.CustomerRef(card_number=f"TWO-{n % 12}"), campaign_id=SHOPPER)
+            )
+            await writer.submit(request)
+        network.offline = False
+        with serve(
+            tmp_path / "s.db",
+            port,
+            "--faults",
+            faults,
+            "--fault-seed",
+            os.environ.get("QUEUE_SEED", "9"),
+            data_dir=tmp_path / "server",
+        ):
+
+            async def here() -> None:
+                for _ in range(100):
+                    await asyncio.gather(writer.flush_queue(), writer.replay())
+                    if not writer.journal.entries(states=OPEN_STATES):
+                        return
+                    await asyncio.sleep(0.3)
+
+            async def there() -> None:
+                for _ in range(40):
+                    child = await asyncio.create_subprocess_exec(
+                        sys.executable,
+                        "-m",
+                        "pos_tui",
+                        "journal",
+                        "replay",
+                        env=till_env(tmp_path, port),
+                        stdout=asyncio.subprocess.DEVNULL,
+                        stderr=asyncio.subprocess.DEVNULL,
+                    )
+                    if await child.wait() == 0:
+                        return
+                    await asyncio.sleep(0.3)
+
+            await asyncio.gather(here(), there(), there())
+            await here()
+    made = writer.journal.entries()
+    assert [e.state for e in made] == ["confirmed"] * 40, [
+        (e.state, e.error) for e in made if e.state != "confirmed"
+    ]
+    refs = ledger(tmp_path)
+    assert len(refs) == len(set(refs)) == 40  # nothing doubled, nothing lost
+    assert set(refs) == {e.ref for e in made}
