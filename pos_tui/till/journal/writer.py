@@ -23,8 +23,9 @@ log = logging.getLogger("pos_tui.till.journal")
 #: Seconds from a send before a write that reads as absent may be sent again (see README).
 RESEND_AFTER = 300.0
 ROUND_SENDS = 3  # sends of one entry in one go (one write, or one replay), at most
-#: Seconds a new earn waits for another sender of the offline queue before it joins the queue.
-QUEUE_WAIT = 2.0
+#: Seconds to wait for another process's hold of the offline queue: a new earn's is over in
+#: milliseconds; a sender's lasts while it sends, and the earn then joins the queue behind it.
+QUEUE_WAIT = 0.1
 
 
 @dataclass
@@ -82,6 +83,7 @@ class JournaledWriter:
         self.max_sends = max_sends  # sends of one entry, at most, before a person must decide
         self.reconciler = Reconciler(api, journal)
         self._flushing = asyncio.Lock()  # one flusher of the offline queue in this process
+        self._queue_turn = asyncio.Lock()  # this process's tasks take the queue's lock in turn
         self._in_flight: set[str] = set()
 
     async def _db(self, fn: Any, *args: Any, **kw: Any) -> Any:
@@ -99,8 +101,11 @@ class JournaledWriter:
             if await self._db(self.journal.count, (State.QUEUED,)):
                 await self.flush_queue()
             # Journalled while holding the queue, so an earn never overtakes a queued one still on
-            # its way; a queue that another sender holds for long is joined (it sends it in order).
-            held = await self._db(self.journal.hold_queue, QUEUE_WAIT)
+            # its way. A queue being sent (here or by another process) is joined, not waited for:
+            # its sender sends this earn too, right behind the others.
+            async with self._queue_turn:
+                if not self._flushing.locked():
+                    held = await self._db(self.journal.hold_queue, QUEUE_WAIT)
         try:
             queue = earn and (not held or bool(await self._db(self.journal.count, (State.QUEUED,))))
             who = request.customer
@@ -155,7 +160,9 @@ class JournaledWriter:
         another sender holds the queue. True when the queue is empty."""
         async with self._flushing:
             while True:
-                if not await self._db(self.journal.hold_queue):
+                async with self._queue_turn:
+                    held = await self._db(self.journal.hold_queue, QUEUE_WAIT)
+                if not held:
                     return False  # another sender holds the queue: it goes on with it, in order
                 try:
                     sent_all = await self._send_queue()
