@@ -30,7 +30,8 @@ async def render(name: str, work: Path, *, theme: str = "", out: str = "") -> Pa
     size, scene = SCENES[name]
     if theme:
         os.environ["POS_TUI_THEME"] = theme
-    app = make_app(frozen_demo_services(work / (out or name)), cursor_blink=False)
+    app = make_app(frozen_demo_services(work / (out or name)))
+    app.cursor_blink = False  # still text fields: a picture changes only when a screen does
     async with app.run_test(size=size, notifications=True) as pilot:
         await scene(pilot)
         await pilot.pause(0.2)

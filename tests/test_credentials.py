@@ -191,7 +191,8 @@ async def test_the_setup_screen_on_first_run(tmp_path, server, monkeypatch):
     memory = MemoryKeyring()
     monkeypatch.setattr(keyring, "get_keyring", lambda: memory)
     monkeypatch.setenv("POS_TUI_API_URL", server)
-    app = make_app(lambda: live_services(load_settings()), training=False, cursor_blink=False)
+    app = make_app(lambda: live_services(load_settings()), training=False)
+    app.cursor_blink = False
     async with app.run_test(size=(100, 32)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.screen.composed)
         screen = app.screen

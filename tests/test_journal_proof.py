@@ -192,6 +192,19 @@ async def test_a_second_flusher_waits_while_the_head_of_the_queue_is_on_its_way(
     assert entries[-1].code == JOHN["code"] and entries[-1].state == State.CONFIRMED
 
 
+async def test_an_earn_while_an_empty_queue_is_checked_is_sent_not_queued(tmp_path):
+    """The till replays its journal at start and every 15 s; an earn made meanwhile, online and
+    with nothing queued, is sent (it was queued, and the receipt said PENDING: seen at load)."""
+    sandbox = make_sandbox(tmp_path)
+    journal = Journal(tmp_path / "journal.db")
+    async with api_through(InProcessTransport(sandbox)) as api:
+        writer = JournaledWriter(api, journal)
+        async with writer._flushing:  # this process's replay is looking at the (empty) queue
+            outcome = await writer.submit(jane_load())
+    assert outcome.entry.state == State.CONFIRMED
+    once(sandbox, journal)
+
+
 async def test_tries_that_never_left_do_not_count_as_sends(tmp_path):
     """A queued earn that many flushers tried while the network was down had never left; its first
     real send, lost, must still be sent again once absence is proven. (Each offline try counted as

@@ -15,6 +15,6 @@ __all__ = ["FROZEN", "customer_shown", "make_app", "scan", "type_slowly", "until
 
 def make_app(tmp_path: Path, *, theme_dirs: list[Path] | None = None, **sandbox: Any) -> PosApp:
     """The demo till with its data seeded as of FROZEN's day, a frozen clock and no cursor blink."""
-    return factory.make_app(
-        frozen_demo_services(tmp_path, **sandbox), theme_dirs=theme_dirs, cursor_blink=False
-    )
+    app = factory.make_app(frozen_demo_services(tmp_path, **sandbox), theme_dirs=theme_dirs)
+    app.cursor_blink = False  # still text fields: repeatable snapshots
+    return app

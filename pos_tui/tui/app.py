@@ -56,7 +56,7 @@ class PosApp(WritingApp):
     unknown_card: reactive[str] = reactive("")
     #: The last cards scanned, newest first.
     recent_scans: reactive[tuple[ScanRecord, ...]] = reactive(())
-    #: Text fields blink their cursor; ``make_app(cursor_blink=False)`` stops it for repeatable pictures.
+    #: Text fields blink their cursor; tests and pictures set it False before the app runs.
     cursor_blink = True
 
     def __init__(

@@ -18,13 +18,10 @@ def make_app(
     training: bool | None = None,
     manager: bool = False,
     theme_dirs: list[Path] | None = None,
-    cursor_blink: bool = True,
 ) -> PosApp:
     """The till on ``services``, or on a factory of them run in a thread behind the first screen
     (``training`` then says what the first frame shows). ``manager`` opens the manager area once
-    started; ``cursor_blink=False`` keeps text fields still, for repeatable pictures."""
+    started."""
     from .app import PosApp
 
-    app = PosApp(services, training=training, theme_dirs=theme_dirs, manager=manager)
-    app.cursor_blink = cursor_blink
-    return app
+    return PosApp(services, training=training, theme_dirs=theme_dirs, manager=manager)

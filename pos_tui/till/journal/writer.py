@@ -84,6 +84,7 @@ class JournaledWriter:
         self.reconciler = Reconciler(api, journal)
         self._flushing = asyncio.Lock()  # one flusher of the offline queue in this process
         self._queue_turn = asyncio.Lock()  # this process's tasks take the queue's lock in turn
+        self._sending_queue = False  # queued earns are on their way from this process now
         self._in_flight: set[str] = set()
 
     async def _db(self, fn: Any, *args: Any, **kw: Any) -> Any:
@@ -104,7 +105,7 @@ class JournaledWriter:
             # its way. A queue being sent (here or by another process) is joined, not waited for:
             # its sender sends this earn too, right behind the others.
             async with self._queue_turn:
-                if not self._flushing.locked():
+                if not self._sending_queue:
                     held = await self._db(self.journal.hold_queue, QUEUE_WAIT)
         try:
             queue = earn and (not held or bool(await self._db(self.journal.count, (State.QUEUED,))))
@@ -160,6 +161,8 @@ class JournaledWriter:
         another sender holds the queue. True when the queue is empty."""
         async with self._flushing:
             while True:
+                if not await self._db(self.journal.count, (State.QUEUED,)):
+                    return True  # nothing queued: the queue's lock is not taken (a new earn needs it)
                 async with self._queue_turn:
                     held = await self._db(self.journal.hold_queue, QUEUE_WAIT)
                 if not held:
@@ -170,22 +173,24 @@ class JournaledWriter:
                     await self._db(self.journal.release_queue)
                 if not sent_all:
                     return False
-                # An earn that found the queue held while we finished joined it: send it too.
-                if not await self._db(self.journal.count, (State.QUEUED,)):
-                    return True
+                # An earn that found the queue held while we finished joined it: sent on the next turn.
 
     async def _send_queue(self) -> bool:
-        while True:
-            queued = await self._db(self.journal.entries, states=(State.QUEUED,))
-            if not queued:
-                return True
-            head = queued[0]
-            claimed = await self._db(self.journal.claim, head.ref, (State.QUEUED,), head.attempts)
-            if claimed is None:
-                return False
-            outcome = await self._deliver(claimed)
-            if outcome.entry.state == State.QUEUED:
-                return False
+        try:
+            while True:
+                queued = await self._db(self.journal.entries, states=(State.QUEUED,))
+                if not queued:
+                    return True
+                head = queued[0]
+                claimed = await self._db(self.journal.claim, head.ref, (State.QUEUED,), head.attempts)
+                if claimed is None:
+                    return False
+                self._sending_queue = True  # a new earn now joins the queue behind these
+                outcome = await self._deliver(claimed)
+                if outcome.entry.state == State.QUEUED:
+                    return False
+        finally:
+            self._sending_queue = False
 
     async def replay(self) -> list[Outcome]:
         """Settle what can be settled now: entries a crash left sent or pending, unknown ones, then
