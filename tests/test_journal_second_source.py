@@ -144,3 +144,23 @@ async def test_a_batch_missing_from_the_report_stays_unknown(tmp_path):
     assert entry.state == State.UNKNOWN and entry.attempts == 1
     assert proxy.reads == 4 and proxy.stripped == 8  # both rows left out of every read
     assert ledger_refs(sandbox) == Counter({f"{entry.ref}-1": 1, f"{entry.ref}-2": 1})
+
+
+async def test_a_history_page_that_does_not_reach_back_defers_to_the_report(tmp_path):
+    """The history is read but is one full page (depth 1) of a later line: it neither shows the
+    write nor covers its time, so it proves nothing; the report shows the reference."""
+    from .test_journal_proof import recent_line
+
+    sandbox = make_sandbox(tmp_path, faults=UNREADABLE, server_tz="Pacific/Auckland")  # the account's
+    journal = Journal(tmp_path / "journal.db")
+    async with api_through(InProcessTransport(sandbox)) as api:
+        writer = JournaledWriter(api, journal, resend_after=0)
+        outcome = await writer.submit(jane_load())
+        assert outcome.entry.state == State.UNKNOWN
+        recent_line(sandbox, "Pacific/Auckland", -60)  # stamped an hour ahead: the newest line
+        sandbox.faults = FaultPlan()
+        writer.reconciler.depth = 1
+        await writer.replay()
+    entry = journal.get(outcome.entry.ref)
+    assert entry.state == State.CONFIRMED and entry.resolved_by.startswith("the transactions_all report")
+    once(sandbox, journal)
