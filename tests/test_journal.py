@@ -31,6 +31,11 @@ FAULTS = (
 )  # every redemption is answered 0.2 s after its commit, past the client's 0.1 s read timeout
 
 
+#: An earn recorded whose answer is lost, and neither the history nor the transactions_all report
+#: can be read: its outcome stays unknown.
+UNREADABLE = "record_activity:after_commit=1,customer_balance:http502=1,transactions_all:http502=1"
+
+
 def ledger_refs(sandbox) -> Counter[str]:
     with sandbox.ledger.read() as conn:
         rows = conn.execute("SELECT description FROM transactions WHERE deleted = 0").fetchall()
@@ -139,7 +144,7 @@ async def test_provably_absent_is_sent_once_more(tmp_path):
 
 
 async def test_undecidable_stays_unknown_and_blocks_the_card(tmp_path):
-    sandbox = make_sandbox(tmp_path, faults="record_activity:after_commit=1,customer_balance:http502=1")
+    sandbox = make_sandbox(tmp_path, faults=UNREADABLE)
     journal = Journal(tmp_path / "journal.db")
     jane = rq.CustomerRef(code=JANE["code"])
     async with client(sandbox) as api:

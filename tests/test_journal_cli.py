@@ -84,7 +84,9 @@ def test_exit_codes_unknown_then_replay(tmp_path):
             "reward_to_redeem=1000",
         )
         assert spend.returncode == 1 and "Insufficient balance" in spend.stderr
-    with sandbox_server(tmp_path, port, "record_activity:after_commit=1,customer_balance:http502=1"):
+    with sandbox_server(
+        tmp_path, port, "record_activity:after_commit=1,customer_balance:http502=1,transactions_all:http502=1"
+    ):
         done = pos(tmp_path, port, *load)  # dropped, and the history cannot be read: unknown
         assert done.returncode == 3 and "do not repeat it" in done.stderr
         blocked = pos(tmp_path, port, *load)
@@ -163,7 +165,9 @@ def test_voids_go_through_the_journal_and_resolve_settles_by_hand_once(tmp_path)
         )
         assert void.returncode == 0, void.stderr
         assert [e["call"] for e in entries(tmp_path, port)] == ["record_activity", "transaction_delete"]
-    with sandbox_server(tmp_path, port, "record_activity:after_commit=1,customer_balance:http502=1"):
+    with sandbox_server(
+        tmp_path, port, "record_activity:after_commit=1,customer_balance:http502=1,transactions_all:http502=1"
+    ):
         unknown = pos(tmp_path, port, *load)
         assert unknown.returncode == 3
     ref = entries(tmp_path, port)[-1]["ref"]

@@ -20,7 +20,7 @@ from pos_tui.sandbox.faults import FaultPlan
 from pos_tui.till.journal import CardBlocked, Journal, JournaledWriter, State
 
 from .sandbox_helpers import make_sandbox
-from .test_journal import Switch, ledger_refs, settle
+from .test_journal import UNREADABLE, Switch, ledger_refs, settle
 
 READ = httpx.Timeout(5.0, read=0.2)
 
@@ -336,7 +336,7 @@ def test_a_huge_amount_is_refused_and_never_stored_whole(tmp_path):
 
 
 async def test_a_void_of_an_unknown_earn_confirms_it_first_and_it_is_never_sent_again(tmp_path):
-    sandbox = make_sandbox(tmp_path, faults="record_activity:after_commit=1,customer_balance:http502=1")
+    sandbox = make_sandbox(tmp_path, faults=UNREADABLE)
     journal = Journal(tmp_path / "journal.db")
     card = "VOID-NEW-CARD"
     async with api_through(InProcessTransport(sandbox)) as api:
@@ -360,7 +360,7 @@ async def test_a_void_of_an_unknown_earn_confirms_it_first_and_it_is_never_sent_
 
 
 async def test_one_customer_is_one_lock_by_card_or_code(tmp_path):
-    sandbox = make_sandbox(tmp_path, faults="record_activity:after_commit=1,customer_balance:http502=1")
+    sandbox = make_sandbox(tmp_path, faults=UNREADABLE)
     journal = Journal(tmp_path / "journal.db")
     async with api_through(InProcessTransport(sandbox)) as api:
         writer = JournaledWriter(api, journal)

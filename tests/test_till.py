@@ -420,7 +420,10 @@ async def test_an_unknown_outcome_is_said_plainly_and_the_card_waits(tmp_path):
     from pos_tui.sandbox.faults import FaultPlan
     from pos_tui.tui.widgets import PendingBadge
 
-    app = make_app(tmp_path, faults="record_activity:after_commit=1,customer_balance:http502=1")
+    app = make_app(
+        tmp_path,
+        faults="record_activity:after_commit=1,customer_balance:http502=1,transactions_all:http502=1",
+    )
     sandbox = app.services.sandbox  # the in-process sandbox behind the client
     async with app.run_test(size=SIZE) as pilot:
         await open_jane(pilot)

@@ -4,7 +4,8 @@ never guessed, and nothing is sent twice blindly. Plain Python (no Textual).
 - :mod:`.entry`: one entry and its states.
 - :mod:`.store`: the durable record; every state change is a compare-and-set.
 - :mod:`.writer`: sending (journal, claim, send, settle).
-- :mod:`.reconcile`: settling an unknown outcome by reading the customer's history.
+- :mod:`.reconcile`: settling an unknown outcome by reading the customer's history (and, when it
+  cannot settle it, the ``transactions_all`` report).
 - :mod:`.verdict`: an entry in the cashier's words and as an exit code.
 """
 

@@ -12,6 +12,11 @@ The API has no idempotency key; each write carries ``[pos:REF]`` in its free tex
   a request can reach the server long after the client gave up on it (proxies, queues, retries);
 - anything else → undecidable: the entry stays unknown and the customer's writes wait.
 
+When the history cannot settle an entry (it cannot be read, is not understood, or does not reach
+back to the entry), the ``transactions_all`` report of the entry's days and campaign is a second
+source: a row showing the reference confirms the entry. A row missing from the report proves
+nothing (see :meth:`Reconciler.in_report`).
+
 Plain Python (no Textual).
 """
 
@@ -20,8 +25,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -61,6 +67,17 @@ class Finding:
     transaction_id: str = ""
     absent: bool = False
     quarantine: bool = True  # absence allows a resend only after the quarantine (not for voids)
+    #: Recorded, as seen somewhere other than the history (``transactions_all``): its rows may
+    #: carry no transaction id, so this says what settled the entry.
+    settled_by: str = ""
+
+    @property
+    def recorded(self) -> bool:
+        return bool(self.transaction_id or self.settled_by)
+
+
+#: What settles an entry whose reference only the report showed (kept in ``resolved_by``).
+FROM_REPORT = "the transactions_all report"
 
 
 class Reconciler:
@@ -144,10 +161,20 @@ class Reconciler:
             )
         except errors.NoMatchError:
             return Finding(absent=True)  # no such customer (yet): the write, which creates it, is absent
+        except (errors.LoyaltyError, Undecidable):
+            # The history cannot settle it: the report may. Not found there, the history's failure
+            # stands (the entry stays unknown, for the reason the history gave).
+            found = await self.in_report(entry, [(request.campaign_id, entry.ref)])
+            if entry.ref in found:
+                return found[entry.ref]
+            raise
         current = await asyncio.to_thread(self.journal.get, entry.ref)
         if current.state == State.CONFIRMED:  # its reference was in the history
-            return Finding(transaction_id=current.transaction_id)
-        return Finding(absent=await self._covers(history, entry))
+            return Finding(transaction_id=current.transaction_id, settled_by=current.resolved_by)
+        if await self._covers(history, entry):
+            return Finding(absent=True)
+        found = await self.in_report(entry, [(request.campaign_id, entry.ref)])
+        return found.get(entry.ref, Finding())  # not in a history too short to cover it: unknown
 
     async def _look_void(self, delete: rq.TransactionDelete) -> Finding:
         """Applied when the transaction is gone from a history that covers it; present → not applied.
@@ -162,16 +189,25 @@ class Reconciler:
         raise Undecidable("the history is too long to show whether the transaction is still there")
 
     async def _look_batch(self, batch: rq.Batch, entry: Entry) -> Finding:
-        """All rows found: applied. None found and every history covering the batch: absent."""
+        """All rows found: applied. None found and every history covering the batch: absent.
+        Rows whose history cannot settle them (unreadable, or too short) are looked for in the
+        report (``REF-n``); a row found in neither leaves the batch undecided."""
         found = covered = 0
+        unsettled: list[tuple[str, str]] = []  # (campaign, REF-n) the histories did not settle
+        failure: Exception | None = None  # the first history that could not be read
         for n, row in enumerate(batch.rows, start=1):
             history = None
-            for who in ({"code": row.code}, {"card_number": row.code}):  # the code may be a card number
-                try:
-                    history = await self.history(row.campaign_id, **who)
-                    break
-                except errors.NoMatchError:
-                    continue
+            try:
+                for who in ({"code": row.code}, {"card_number": row.code}):  # the code may be a card number
+                    try:
+                        history = await self.history(row.campaign_id, **who)
+                        break
+                    except errors.NoMatchError:
+                        continue
+            except (errors.LoyaltyError, Undecidable) as exc:
+                failure = failure or exc
+                unsettled.append((row.campaign_id, f"{entry.ref}-{n}"))
+                continue
             if history is None:  # no such customer: this row never landed
                 covered += 1
                 continue
@@ -179,11 +215,65 @@ class Reconciler:
                 found += 1
             elif await self._covers(history, entry):
                 covered += 1
+            else:
+                unsettled.append((row.campaign_id, f"{entry.ref}-{n}"))
+        reported = await self.in_report(entry, unsettled) if unsettled else {}
+        found += len(reported)
         if found == len(batch.rows):
-            return Finding(transaction_id="batch")
+            return Finding(transaction_id="batch", settled_by=FROM_REPORT if reported else "")
         if found:
             raise Undecidable(f"{found} of {len(batch.rows)} rows of the batch are in the histories")
+        if failure is not None:
+            raise failure
         return Finding(absent=covered == len(batch.rows))
+
+    async def in_report(self, entry: Entry, wanted: Iterable[tuple[str, str]]) -> dict[str, Finding]:
+        """The second source: ``transactions_all`` for the days the entry may have been recorded on
+        and the campaigns of ``wanted`` ((campaign, reference) pairs; a batch row's reference is
+        ``REF-n``). Returns a finding for each wanted reference a row shows; a report that cannot be
+        read shows nothing.
+
+        Only presence counts. A reference missing from the report never proves the write absent
+        (so it never allows a resend): the report may lag behind the ledger, come back paged or
+        cut short, leave out rows this user may not see, or be refused to this user altogether."""
+        wanted = list(wanted)
+        if not wanted:
+            return {}
+        first, last = await self._report_days(entry)
+        campaigns = sorted({campaign for campaign, _ in wanted})
+        try:
+            report = await self.api.transactions_all(
+                date_start=first, date_end=last, selected_campaigns=campaigns
+            )
+        except errors.LoyaltyError as exc:
+            log.info(
+                "entry %s: the transactions_all report cannot be read (%s)", entry.ref, type(exc).__name__
+            )
+            return {}
+        refs = {ref for _, ref in wanted}
+        found: dict[str, Finding] = {}
+        for row in report.transactions:
+            for ref, n in references(_free_text(row)):
+                key = ref if n is None else f"{ref}-{n}"
+                if key in refs and key not in found:
+                    transaction_id = _row_transaction_id(row)
+                    log.info("entry %s: %s found in the transactions_all report", entry.ref, key)
+                    found[key] = Finding(transaction_id=transaction_id, settled_by=FROM_REPORT)
+        return found
+
+    async def _report_days(self, entry: Entry) -> tuple[date, date]:
+        """The days (inclusive) on which the service may have recorded the entry: from the day it
+        was made to today (less/plus the clock margin), by the account's clock and by this
+        machine's (a server may stamp by its own clock, as the sandbox does by default); without
+        the account's time zone, a day wider on either side of UTC's days. A day too many only
+        makes the report longer; a day too few could hide the reference."""
+        since, until = entry.created - CLOCK_MARGIN, datetime.now(UTC) + CLOCK_MARGIN
+        zone = await self.zone()
+        if zone is None:
+            return since.date() - timedelta(days=1), until.date() + timedelta(days=1)
+        starts = (since.astimezone(zone).date(), since.astimezone().date())
+        ends = (until.astimezone(zone).date(), until.astimezone().date())
+        return min(starts), max(ends)
 
     async def _covers(self, history: Any, entry: Entry) -> bool:
         """Whether the history shows everything since the entry was made: the whole history came
@@ -215,6 +305,23 @@ def _timezone_of(info: Any) -> str:
         value = getattr(source, "timezone", "") or (getattr(source, "model_extra", None) or {}).get(
             "timezone", ""
         )
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def _free_text(row: Any) -> str:
+    """A report row's free text: ``authorization``, and ``description`` when the service sends one."""
+    extra = getattr(row, "model_extra", None) or {}
+    parts = [getattr(row, "authorization", "") or "", extra.get("description", "")]
+    return " ".join(part for part in parts if isinstance(part, str))
+
+
+def _row_transaction_id(row: Any) -> str:
+    """The transaction id of a report row, when it carries one (the documented rows do not)."""
+    extra = getattr(row, "model_extra", None) or {}
+    for key in ("transaction_id", "id"):
+        value = extra.get(key)
         if isinstance(value, str) and value.strip():
             return value.strip()
     return ""

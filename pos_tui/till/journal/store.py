@@ -258,15 +258,20 @@ class Journal:
             conn.execute(f"UPDATE entries SET {assignments} WHERE {where}", (*values.values(), *params))
         return self.get(ref)
 
-    def confirm(self, ref: str, transaction_id: str, *, response: Any = None, code: str = "") -> Entry:
+    def confirm(
+        self, ref: str, transaction_id: str, *, response: Any = None, code: str = "", settled_by: str = ""
+    ) -> Entry:
         """The service recorded it (a fact, from its answer or a read): confirmed from any open
-        state, once. A settled entry is left as it is."""
+        state, once. A settled entry is left as it is. ``settled_by``: what showed it, when not the
+        service's answer or the customer's history (kept in ``resolved_by`` with the time)."""
         stamp = _stamp()
+        by = f"{settled_by} at {stamp}" if settled_by else ""
         with self._tx() as conn:
             conn.execute(
                 "UPDATE entries SET state = ?, transaction_id = ?, updated = ?, error = '', "
                 "response = CASE WHEN ? != '' THEN ? ELSE response END, "
-                "code = CASE WHEN code = '' THEN ? ELSE code END "
+                "code = CASE WHEN code = '' THEN ? ELSE code END, "
+                "resolved_by = CASE WHEN ? != '' THEN ? ELSE resolved_by END "
                 f"WHERE ref = ? AND state IN ({', '.join('?' for _ in OPEN_STATES)})",
                 (
                     State.CONFIRMED,
@@ -275,6 +280,8 @@ class Journal:
                     bounded(response) if response else "",
                     bounded(response) if response else "",
                     code,
+                    by,
+                    by,
                     ref,
                     *OPEN_STATES,
                 ),

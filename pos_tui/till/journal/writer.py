@@ -285,9 +285,18 @@ class JournaledWriter:
         except Exception as exc:
             log.exception("entry %s: reconciliation failed", entry.ref)
             return await self._still_unknown(entry, f"reconciliation failed ({type(exc).__name__})")
-        if finding.transaction_id:
-            log.info("reconcile %s: recorded as transaction %s", entry.ref, finding.transaction_id)
-            return Outcome(await self._db(self.journal.confirm, entry.ref, finding.transaction_id))
+        if finding.recorded:
+            log.info(
+                "reconcile %s: recorded as transaction %s%s",
+                entry.ref,
+                finding.transaction_id or "(id not shown)",
+                f" ({finding.settled_by})" if finding.settled_by else "",
+            )
+            return Outcome(
+                await self._db(
+                    self.journal.confirm, entry.ref, finding.transaction_id, settled_by=finding.settled_by
+                )
+            )
         if not finding.absent:
             return await self._still_unknown(entry, "the history does not reach back to this transaction")
         return await self._resend(entry, finding, round_sends)
