@@ -87,14 +87,7 @@ async def test_a_submit_while_the_list_loads_has_no_promotion(tmp_path):
     """The list is slow: the form says it is loading, and Enter records the earn meanwhile."""
     log = tmp_path / "requests.jsonl"
     app = make_app(tmp_path, request_log=log)
-    release = asyncio.Event()
-    real = app.services.api.campaign_promos
-
-    async def slow(**kwargs):
-        await release.wait()
-        return await real(**kwargs)
-
-    app.services.api.campaign_promos = slow
+    release = gated(app)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_earn(pilot)
         assert row(screen).state == "loading"
@@ -211,3 +204,50 @@ async def test_hostile_names_are_shown_literally(tmp_path):
         await pilot.press("escape")
         await until(pilot, lambda: not choice.expanded)
         assert isinstance(app.screen, EarnScreen)
+
+
+def gated(app):
+    """campaign_promos answers (from the sandbox) only once the returned event is set."""
+    gate = asyncio.Event()
+    real = app.services.api.campaign_promos
+
+    async def slow(**kwargs):
+        await gate.wait()
+        return await real(**kwargs)
+
+    app.services.api.campaign_promos = slow
+    return gate
+
+
+async def test_an_id_typed_while_the_list_loads_is_kept(tmp_path):
+    """Typed before the list came: one of the list's ids becomes that choice; another id stays
+    typed (the service decides), with a note."""
+    for typed, state, sent in (("90", "listed", "90"), ("5", "typed", "5")):
+        app = make_app(tmp_path / typed)
+        gate = gated(app)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_earn(pilot)
+            await type_slowly(pilot, "10")
+            await pilot.press("tab")
+            assert app.focused is screen.query_one("#promo", Input)
+            await type_slowly(pilot, typed)
+            gate.set()
+            promos = row(screen)
+            await until(pilot, lambda s=state, r=promos: r.state == s)
+            assert row(screen).value == sent
+            if state == "listed":
+                assert app.focused is screen.query_one(PromoSelect)  # the cashier was there
+            else:
+                assert "not in the list" in str(screen.query_one("#promo-note", Static).render())
+
+
+async def test_a_list_that_takes_too_long_gives_way_to_the_typed_id(tmp_path, monkeypatch):
+    from pos_tui.tui.screens import promos
+
+    monkeypatch.setattr(promos, "PROMOS_WAIT", 0.3)
+    app = make_app(tmp_path)
+    gated(app)  # never answers
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_earn(pilot)
+        await until(pilot, lambda: row(screen).state == "typed")
+        assert str(screen.query_one("#promo-note", Static).render()) == "The list took too long"
