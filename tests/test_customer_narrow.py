@@ -85,12 +85,13 @@ async def test_keys_typed_while_the_earn_screen_loads_are_kept_in_order(tmp_path
 
 async def test_typed_ahead_tab_moves_the_focus_before_the_next_key(tmp_path):
     """`+12` Tab `7` typed while the campaigns load: 12 is the amount, 7 the promotion id (each
-    replayed key is handled before the next is routed)."""
+    replayed key is handled before the next is routed). The promotions list cannot be read here,
+    so the typed id field is offered (while it loads, and after) and takes the 7."""
     from textual.widgets import Input
 
     from pos_tui.sandbox.demo import WIDGETS
 
-    app = make_app(tmp_path)
+    app = make_app(tmp_path, faults="campaign_promos:http502=1")
     slow_campaigns(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, JOHN["card_number"])
@@ -102,6 +103,27 @@ async def test_typed_ahead_tab_moves_the_focus_before_the_next_key(tmp_path):
         await pilot.pause(0.1)
         assert screen.query_one("#points-amount", Input).value == "12"
         assert screen.query_one("#promo", Input).value == "7"
+
+
+async def test_typed_ahead_tab_reaches_the_promotion_choice(tmp_path):
+    """`+12` Tab typed while the campaigns load, the promotions readable: 12 is the amount and the
+    focus ends on the promotion choice, whether the list came before the Tab or after it."""
+    from textual.widgets import Input
+
+    from pos_tui.sandbox.demo import WIDGETS
+    from pos_tui.tui.screens.promos import PromoRow, PromoSelect
+
+    app = make_app(tmp_path)
+    slow_campaigns(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, JOHN["card_number"])
+        await until(pilot, lambda: customer_shown(app))
+        app.last_campaign_id = WIDGETS
+        await pilot.press("plus", "1", "2", "tab")
+        screen = app.screen
+        await until(pilot, lambda: screen.accepts_keys and screen.query_one(PromoRow).state == "listed")
+        await until(pilot, lambda: isinstance(app.focused, PromoSelect))
+        assert screen.query_one("#points-amount", Input).value == "12"
 
 
 async def test_a_key_that_bubbles_back_to_the_app_passes_the_wedge_once(tmp_path):

@@ -14,6 +14,7 @@ from pos_tui.tui.screens.confirm import ConfirmScreen
 from pos_tui.tui.screens.customer import CustomerScreen
 from pos_tui.tui.screens.earn import EarnScreen
 from pos_tui.tui.screens.history import HistoryScreen
+from pos_tui.tui.screens.promos import PromoRow
 from pos_tui.tui.screens.receipt import ReceiptScreen
 from pos_tui.tui.screens.redeem import RedeemScreen
 
@@ -59,6 +60,7 @@ async def earn(pilot: Pilot[Any]) -> None:
         ),
     )
     await until(pilot, lambda: getattr(getattr(pilot.app.screen, "campaign", None), "id", None) == WIDGETS)
+    await until(pilot, lambda: pilot.app.screen.query_one(PromoRow).state == "listed")
     await type_slowly(pilot, "9,95")
 
 

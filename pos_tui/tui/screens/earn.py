@@ -19,6 +19,7 @@ from ..widgets import Field
 from ..wording import explain
 from .base import WriteScreen
 from .form import CampaignForm
+from .promos import PromoRow, PromoSelect
 
 if TYPE_CHECKING:
     from ..app import PosApp
@@ -70,9 +71,7 @@ class EarnScreen(CampaignForm):
                 with Horizontal(classes="row"):
                     yield Label("Purchase amount", classes="label")
                     yield Field(placeholder="9.95 or 9,95", id="points-amount", compact=True)
-                with Horizontal(classes="row"):
-                    yield Label("Promotion id", classes="label")
-                    yield Field(placeholder="optional", id="promo", compact=True)
+                yield PromoRow(classes="row", id="promo-row")
             with Vertical(id="giftcard-fields", classes="kind"):
                 with Horizontal(classes="row"):
                     yield Label("Load amount", classes="label")
@@ -161,7 +160,9 @@ class EarnScreen(CampaignForm):
         self.show_error("")
         if focus:
             self._focus_first(campaign.type)
-        if campaign.type == "buyx":
+        if campaign.type == "points":
+            self.query_one(PromoRow).show_for(campaign.id)
+        elif campaign.type == "buyx":
             self.load_items(campaign.id)
         elif campaign.type == "earned":
             self.query_one("#visit-text", Static).update(
@@ -198,6 +199,11 @@ class EarnScreen(CampaignForm):
     def item_chosen(self) -> None:
         self.query_one("#quantity", Input).focus()
 
+    @on(PromoSelect.Chosen)
+    def promo_chosen(self) -> None:
+        """Back to the amount: Enter there records the earn, as without a promotion."""
+        self.query_one("#points-amount", Input).focus()
+
     def build(self) -> rq.EarnRequest:
         campaign = self.campaign
         if campaign is None:
@@ -213,7 +219,7 @@ class EarnScreen(CampaignForm):
         if kind == "points":
             text = self.query_one("#points-amount", Input).value
             value = parse_amount(text, decimals=decimals, unit="purchase amount")
-            promo = self.query_one("#promo", Input).value.strip() or None
+            promo = self.query_one(PromoRow).value
             return rq.PointsEarn(**common, amount=value, promo_id=promo)
         if kind == "giftcard":
             text = self.query_one("#load-amount", Input).value
