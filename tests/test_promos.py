@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, OptionList, Select, Static
 
 from pos_tui.sandbox.demo import JOHN, WIDGETS
 from pos_tui.tui.screens.earn import EarnScreen
@@ -251,3 +251,23 @@ async def test_a_list_that_takes_too_long_gives_way_to_the_typed_id(tmp_path, mo
         screen = await open_earn(pilot)
         await until(pilot, lambda: row(screen).state == "typed")
         assert str(screen.query_one("#promo-note", Static).render()) == "The list took too long"
+
+
+async def test_a_digit_on_the_promotions_opens_them_and_keeps_the_campaign(tmp_path):
+    """A cashier used to typing a promotion id tabs to the list and types a digit: the campaign
+    stays (the screen's number keys chose another campaign), and the list opens to choose by name."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_earn(pilot)
+        await until(pilot, lambda: row(screen).state == "listed")
+        choice = screen.query_one(PromoSelect)
+        campaign = row(screen).campaign_id
+        await type_slowly(pilot, "10")
+        await pilot.press("tab")
+        assert app.focused is choice
+        ids = [o.id for o in screen.query_one("#campaign", OptionList).options]
+        other = next(n for n, campaign_id in enumerate(ids, 1) if campaign_id != WIDGETS)
+        await type_slowly(pilot, str(other))
+        assert screen.campaign.id == campaign == WIDGETS
+        assert choice.expanded and choice.selection == ""
+        assert any("by name" in n.message for n in app._notifications)

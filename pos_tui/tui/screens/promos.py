@@ -13,7 +13,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
@@ -39,6 +39,15 @@ class PromoSelect(Select[str]):
 
     class Chosen(Message):
         pass
+
+    def on_key(self, event: events.Key) -> None:
+        """A digit on the closed list is not a campaign's number key: a cashier used to typing a
+        promotion id would switch campaign. It opens the list, where the promotions are chosen."""
+        if not self.expanded and event.character is not None and event.character.isdigit():
+            event.stop()
+            event.prevent_default()
+            self.expanded = True
+            self.notify("Choose the promotion by name: arrows, then Enter.", timeout=4)
 
     @on(SelectOverlay.UpdateSelection)
     def _chosen(self) -> None:
