@@ -191,14 +191,18 @@ async def test_pending_is_visible_above_the_footer_from_start_up(tmp_path):
     app = make_app(tmp_path)
     transport = app.services.transport
 
+    slow = False
+
     async def down(request):
-        await asyncio.sleep(3)  # the replay at start-up takes its time
+        if slow:
+            await asyncio.sleep(3)  # the replay at start-up takes its time
         raise httpx.ConnectError("Network is unreachable", request=request)
 
     transport.handle_async_request = down
     earn = rq.EventsEarn(customer=rq.CustomerRef(code=JANE["code"]), campaign_id=SHOPPER, authorization="")
-    outcome = await app.services.writer.submit(earn)
+    outcome = await app.services.writer.submit(earn)  # refused at once (and retried twice): queued
     assert outcome.entry.state == "queued"
+    slow = True
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.3)
         badge = app.screen.query_one(PendingBadge)
