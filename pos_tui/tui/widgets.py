@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Input, LoadingIndicator, Static
+from textual.screen import Screen
+from textual.widgets import Footer, Input, LoadingIndicator, Static
 
 
 class TrainingBanner(Static):
@@ -101,3 +104,32 @@ class PendingBadge(Static):
 def literal(*cells: object) -> tuple[Text, ...]:
     """Table cells shown exactly as given: a ``[/x]`` in a name is text, never markup."""
     return tuple(Text("" if cell is None else str(cell)) for cell in cells)
+
+
+class KeyFooter(Footer):
+    """Textual's Footer, rebuilt only when the keys it shows change.
+
+    Textual's Footer rebuilds every key of itself whenever the screen's bindings *may* have
+    changed: on every focus move, every key that changes what is checked (two style updates a
+    key). On the till that was a fifth of the CPU a keypress costs, and the keys shown rarely
+    change."""
+
+    _shown: tuple[tuple[object, ...], ...] | None = None  # the keys the last rebuild showed
+
+    @staticmethod
+    def _keys(screen: Screen[Any]) -> tuple[tuple[object, ...], ...]:
+        return tuple(
+            (binding.key, binding.description, binding.action, enabled, tooltip, binding.group)
+            for (_, binding, enabled, tooltip) in screen.active_bindings.values()
+            if binding.show
+        )
+
+    def compose(self) -> ComposeResult:
+        if self._bindings_ready:
+            self._shown = self._keys(self.screen)
+        yield from super().compose()
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        if self._shown is not None and screen is self.screen and self._keys(screen) == self._shown:
+            return
+        super().bindings_changed(screen)

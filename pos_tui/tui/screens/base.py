@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from ..widgets import BusyLine, PendingBadge, TrainingBanner
+from ..widgets import BusyLine, KeyFooter, PendingBadge, TrainingBanner
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -50,7 +50,7 @@ class TillScreen(Screen[Any]):
         yield from self.compose_body()
         yield PendingBadge()
         yield BusyLine()
-        yield Footer()
+        yield KeyFooter()
 
     def heading(self) -> str:
         return self.TITLE

@@ -8,9 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from ..widgets import PendingBadge, TrainingBanner
+from ..widgets import KeyFooter, PendingBadge, TrainingBanner
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -33,7 +33,7 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(self.details, id="confirm-details", markup=False)
             yield Static("Y: yes — N or Escape: no", id="confirm-hint", classes="hint")
         yield PendingBadge()
-        yield Footer()
+        yield KeyFooter()
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

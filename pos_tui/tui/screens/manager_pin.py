@@ -15,10 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from ...till.manager_pin import Approvals, Locked, PinGate
-from ..widgets import Field, TrainingBanner
+from ..widgets import Field, KeyFooter, TrainingBanner
 
 
 def gate_for(services: Any) -> PinGate:
@@ -65,7 +65,7 @@ class ManagerPinScreen(ModalScreen[str | None]):
             if self.training_pin:
                 yield Static(f"Training: the manager PIN is {self.training_pin}", classes="hint")
             yield Static("Enter: approve — Escape: cancel", classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def _show(self, text: str) -> None:
         self.query_one("#pin-error", Static).update(text)
