@@ -3,11 +3,14 @@ loopback, in XML and in JSON, as a store's scripts would run them."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -25,7 +28,7 @@ def server(tmp_path_factory):
         yield port, where
 
 
-def pos(server: tuple[int, Path], output: str, *args: str) -> subprocess.CompletedProcess:
+def call_env(server: tuple[int, Path], output: str) -> dict[str, str]:
     port, where = server
     env = {k: v for k, v in os.environ.items() if not k.startswith("POS_TUI_")}
     env.update(
@@ -38,14 +41,19 @@ def pos(server: tuple[int, Path], output: str, *args: str) -> subprocess.Complet
         POS_TUI_OUTPUT=output,
         POS_TUI_READ_TIMEOUT="10",
     )
-    return subprocess.run(
-        [sys.executable, "-m", "pos_tui", "call", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
+    return env
+
+
+def pos(server: tuple[int, Path], output: str, *args: str) -> subprocess.CompletedProcess:
+    """``pos-tui call ARGS`` run by the command's own ``main`` in this process (a new Python for
+    each call cost a second of CPU; ``test_a_call_as_its_own_process`` runs the real command)."""
+    from pos_tui.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with mock.patch.dict(os.environ, call_env(server, output), clear=True):
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["call", *args])
+    return subprocess.CompletedProcess(["pos-tui", "call", *args], code, out.getvalue(), err.getvalue())
 
 
 def ok(done: subprocess.CompletedProcess) -> dict:
@@ -139,3 +147,24 @@ def test_transactions_all_by_name(server, output):
     assert int(report["transactions_count"]) == len(rows) > 0
     assert any(f"[pos:{loaded['journal']}]" in row["authorization"] for row in rows)
     assert {row["card_number"] for row in rows} >= {JANE["card_number"]}
+
+
+@pytest.mark.parametrize("output", ["xml", "json"])
+def test_a_call_as_its_own_process(server, output):
+    """What a store's script runs: a new ``pos-tui call`` process, its answer on stdout and its
+    refusal on stderr with exit code 1."""
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "pos_tui", "call", *args],
+            capture_output=True,
+            text=True,
+            env=call_env(server, output),
+            cwd=ROOT,
+            timeout=120,
+        )
+
+    account = ok(run("account_info"))["account"]
+    assert account["biz_name"] == "Demo Business"
+    missing = run("customer_info", "card_number=nobody-at-all")
+    assert missing.returncode == 1 and "No Customers Match Criteria" in missing.stderr
