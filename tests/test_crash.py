@@ -14,12 +14,15 @@ import sys
 import time
 from collections import Counter
 
+import pytest
+
 from pos_tui.sandbox.demo import GIFT, JANE
 
 from .conftest import ROOT
 from .sandbox_helpers import free_port
 from .test_journal_cli import pos, sandbox_server, till_env
 
+pytestmark = pytest.mark.slow
 KILLS = 30
 
 

@@ -28,9 +28,6 @@ from .test_terminal import Tmux
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.terminal,
-    # With `-n 2 --dist loadgroup` (the README's terminal pass) the key-latency test runs on this
-    # worker, never beside these twenty till start-ups, whose imports would take its CPU.
-    pytest.mark.xdist_group("till-start-ups-and-key-latency"),
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"),
 ]
 KILLS = 20

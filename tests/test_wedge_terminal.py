@@ -47,7 +47,7 @@ def test_a_scan_right_after_a_persons_keys_is_whole(till, typed_first):  # noqa:
     assert scanned(log) == [("10", "1212")]
 
 
-@pytest.mark.xdist_group("till-start-ups-and-key-latency")  # see tests/test_till_crash.py
+@pytest.mark.latency  # the README runs it alone, after the rest: other tests would take its CPU
 def test_a_persons_key_shows_at_once(till):  # noqa: F811
     """Each key typed by hand is on the screen before the next is typed (today they were held
     ~350 ms and arrived in bursts of three); the median delay is printed (``pytest -s``)."""
