@@ -36,6 +36,7 @@ async def test_a_focus_move_keeps_the_footer_and_a_change_of_keys_rebuilds_it():
         await pilot.pause()
         before = footer_keys(app)
         assert [key.key for key in before] == ["f5", "ctrl+p"]  # F6 is not shown; the palette is
+        assert [key.has_class("-compact") for key in before] == [False, True]  # as Textual draws them
         for _ in range(4):  # Textual's Footer rebuilt all its keys on each of these
             await pilot.press("tab")
             await pilot.pause()

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, LoadingIndicator, Static
+from textual.widgets._footer import FooterKey
 
 
 class TrainingBanner(Static):
@@ -107,12 +108,13 @@ def literal(*cells: object) -> tuple[Text, ...]:
 
 
 class KeyFooter(Footer):
-    """Textual's Footer, rebuilt only when the keys it shows change.
+    """Textual's Footer, rebuilt only when the keys it shows change, each key styled once.
 
     Textual's Footer rebuilds every key of itself whenever the screen's bindings *may* have
-    changed: on every focus move, every key that changes what is checked (two style updates a
-    key). On the till that was a fifth of the CPU a keypress costs, and the keys shown rarely
-    change."""
+    changed: on every focus move, every key that changes what is checked. Each key it builds is
+    born compact and then bound to the footer's setting: two style updates a key. On the till the
+    footer was a third of the CPU a keypress costs; the keys shown rarely change. (The command
+    palette's key is not bound to the footer's setting in Textual: it is left as Textual makes it.)"""
 
     _shown: tuple[tuple[object, ...], ...] | None = None  # the keys the last rebuild showed
 
@@ -127,7 +129,11 @@ class KeyFooter(Footer):
     def compose(self) -> ComposeResult:
         if self._bindings_ready:
             self._shown = self._keys(self.screen)
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                # Born compact, then bound to the footer's (not compact): two restyles a key.
+                widget.set_reactive(FooterKey.compact, self.compact)
+            yield widget
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         if self._shown is not None and screen is self.screen and self._keys(screen) == self._shown:
