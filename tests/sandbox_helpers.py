@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -101,3 +103,21 @@ def sandbox_server(db: Path, port: int, *args: str, data_dir: Path | None = None
     finally:
         child.terminate()
         child.wait(timeout=10)
+
+
+def in_process(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``pos-tui ARGS`` run by the command's own ``main`` in this process, with ``env`` as the whole
+    environment: what a new process would print and return, without the second of CPU a new
+    Python costs. The tests whose subject is the process itself (exit on a signal, two at once)
+    start real ones."""
+    import contextlib
+    import io
+    from unittest import mock
+
+    from pos_tui.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with mock.patch.dict(os.environ, env, clear=True):
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(args)
+    return subprocess.CompletedProcess(["pos-tui", *args], code, out.getvalue(), err.getvalue())

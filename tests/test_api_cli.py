@@ -3,21 +3,18 @@ loopback, in XML and in JSON, as a store's scripts would run them."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-from unittest import mock
 
 import pytest
 
 from pos_tui.sandbox.demo import ACCOUNT, GIFT, JANE, WIDGETS
 
 from .conftest import ROOT
-from .sandbox_helpers import free_port, sandbox_server
+from .sandbox_helpers import free_port, in_process, sandbox_server
 
 
 @pytest.fixture(scope="module")
@@ -45,15 +42,8 @@ def call_env(server: tuple[int, Path], output: str) -> dict[str, str]:
 
 
 def pos(server: tuple[int, Path], output: str, *args: str) -> subprocess.CompletedProcess:
-    """``pos-tui call ARGS`` run by the command's own ``main`` in this process (a new Python for
-    each call cost a second of CPU; ``test_a_call_as_its_own_process`` runs the real command)."""
-    from pos_tui.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    with mock.patch.dict(os.environ, call_env(server, output), clear=True):
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(["call", *args])
-    return subprocess.CompletedProcess(["pos-tui", "call", *args], code, out.getvalue(), err.getvalue())
+    """``pos-tui call ARGS`` in this process (``test_a_call_as_its_own_process`` runs the real one)."""
+    return in_process(["call", *args], call_env(server, output))
 
 
 def ok(done: subprocess.CompletedProcess) -> dict:

@@ -20,7 +20,7 @@ import httpx
 from pos_tui.sandbox.demo import ACCOUNT, GIFT, JANE
 
 from .conftest import ROOT
-from .sandbox_helpers import free_port
+from .sandbox_helpers import free_port, in_process
 from .sandbox_helpers import sandbox_server as serve
 
 
@@ -62,7 +62,9 @@ def gift(call: str, *fields: str, code: str = JANE["code"], campaign: str = GIFT
 
 
 def entries(tmp_path: Path, port: int) -> list[dict]:
-    done = pos(tmp_path, port, "journal", "--json")
+    """The journal as ``pos-tui journal --json`` lists it (read in this process: a new Python
+    for each look cost a second of CPU; the writes and replays are real processes)."""
+    done = in_process(["journal", "--json"], till_env(tmp_path, port))
     return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
 
 
