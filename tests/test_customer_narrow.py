@@ -72,10 +72,7 @@ async def test_keys_typed_while_the_earn_screen_loads_are_kept_in_order(tmp_path
         app.last_campaign_id = WIDGETS
         await pilot.press("plus", "1", "2", "full_stop", "5", "0")
         screen = app.screen
-        await until(
-            pilot, lambda: screen.query("#points-amount") and screen.query_one("#points-amount", Input).value
-        )
-        await pilot.pause(0.1)
+        await until(pilot, lambda: screen.query("#points-amount") and not app.wedge.held and app.pump.idle)
         assert screen.query_one("#points-amount", Input).value == "12.50"
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ReceiptScreen))

@@ -32,6 +32,12 @@ class KeyPump:
         self.waiting = False  # for a screen to set up
         self._wake = asyncio.Event()
 
+    @property
+    def idle(self) -> bool:
+        """Every key put here has been handed on and handled (the last one too, after the
+        queue emptied)."""
+        return not self.queue and not self._wake.is_set()
+
     def put(self, held: Held) -> None:
         self.queue.append(held)
         self._wake.set()

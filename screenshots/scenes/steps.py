@@ -52,7 +52,7 @@ async def type_slowly(pilot: Pilot[Any], text: str) -> None:
         await pilot.press(_character_to_key(character))
         await pilot.pause(gap)
     if wedge is not None:  # a loaded machine handles the wedge's release late: wait for it, not longer
-        await until(pilot, lambda: not wedge.held and (pump is None or not pump.queue))
+        await until(pilot, lambda: not wedge.held and (pump is None or pump.idle))
     await pilot.pause(0.05)
 
 
