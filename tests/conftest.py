@@ -70,7 +70,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The slow tests first: xdist deals the first quarter of the tests out in order, so each long
-    test (the soak, the crash tests) starts at once on its own worker instead of ending the run
-    alone."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """The longest tests first (``slow(seconds=N)``, most seconds first), then the other slow ones:
+    with ``--dist loadgroup`` xdist deals the tests out one by one as workers free up, so each long
+    test starts at once on a worker of its own instead of ending the run alone, or three of them
+    queuing on one worker (``--dist load`` deals out runs of consecutive tests)."""
+
+    def order(item: pytest.Item) -> tuple[bool, float]:
+        slow = item.get_closest_marker("slow")
+        return slow is None, -float(slow.kwargs.get("seconds", 0)) if slow else 0.0
+
+    items.sort(key=order)

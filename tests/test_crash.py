@@ -22,7 +22,7 @@ from .conftest import ROOT
 from .sandbox_helpers import free_port
 from .test_journal_cli import pos, sandbox_server, till_env
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(seconds=30)  # dealt out first (tests/conftest.py)
 KILLS = 30
 
 

@@ -26,7 +26,7 @@ from .sandbox_helpers import make_sandbox
 from .test_journal import Switch, ledger_refs
 from .test_journal_proof import api_through
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(seconds=50)  # dealt out first (tests/conftest.py)
 
 FAULTS = (
     "record_activity:before_commit=0.06,record_activity:after_commit=0.06,record_activity:http502=0.05,"

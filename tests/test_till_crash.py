@@ -26,7 +26,7 @@ from .sandbox_helpers import free_port, sandbox_server
 from .test_terminal import Tmux
 
 pytestmark = [
-    pytest.mark.slow,
+    pytest.mark.slow(seconds=45),  # dealt out first (tests/conftest.py)
     pytest.mark.terminal,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"),
 ]
