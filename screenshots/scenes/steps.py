@@ -35,9 +35,10 @@ async def until(pilot: Pilot[Any], condition: Callable[[], Any], timeout: float 
     while not condition():
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting; screen is {type(pilot.app.screen).__name__}")
-        # Not pilot.pause(): each of those makes every widget of the screen answer a message and
-        # redraws the screen, which is most of a test's CPU when it is polled every 20 ms.
-        await asyncio.sleep(0.02)
+        # pilot.pause(), not a bare sleep: it waits for the screen's pending messages, so the
+        # condition never looks at a screen in the middle of composing (a bare sleep did, and a
+        # query for a widget not yet mounted failed under load).
+        await pilot.pause(0.02)
 
 
 async def type_slowly(pilot: Pilot[Any], text: str) -> None:
