@@ -30,9 +30,17 @@ async def scan(pilot: Pilot[Any], text: str, terminator: str = "enter", at: floa
 async def until(pilot: Pilot[Any], condition: Callable[[], Any], timeout: float = 30.0) -> None:
     """Let the app run until ``condition()`` holds (workers talk to the sandbox in threads). The
     timeout only ends a test that would hang: a loaded machine takes several times longer."""
+    from textual.css.query import NoMatches
+
+    def holds() -> Any:
+        try:
+            return condition()
+        except NoMatches:  # a screen just pushed, still composing: its widgets are not there yet
+            return False
+
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while not condition():
+    while not holds():
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting; screen is {type(pilot.app.screen).__name__}")
         # pilot.pause(), not a bare sleep: it waits for the screen's pending messages, so the
