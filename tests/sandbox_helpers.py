@@ -87,8 +87,6 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
 @contextmanager
 def sandbox_server(db: Path, port: int, *args: str, data_dir: Path | None = None) -> Iterator[str]:
     """``pos-tui sandbox`` in a child process on a loopback port; yields the API URL."""
-    import os
-    import subprocess
     import sys
 
     env = {**os.environ, "POS_TUI_DATA_DIR": str(data_dir or db.parent / "server-data")}

@@ -43,9 +43,8 @@ async def until(pilot: Pilot[Any], condition: Callable[[], Any], timeout: float 
     while not holds():
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting; screen is {type(pilot.app.screen).__name__}")
-        # pilot.pause(), not a bare sleep: it waits for the screen's pending messages, so the
-        # condition never looks at a screen in the middle of composing (a bare sleep did, and a
-        # query for a widget not yet mounted failed under load).
+        # pilot.pause() waits for the screen's pending messages; a screen still composing can
+        # be read all the same (hence ``holds``).
         await pilot.pause(0.02)
 
 
