@@ -26,13 +26,15 @@ class ReleaseTyping(Message):
 class WedgeApp(App[None]):
     """An App whose keys are read through a :class:`WedgeBuffer` first."""
 
-    #: How long read keys may stay queued before held keys are released anyway (a lost count).
+    #: How long to wait for read keys still queued, while none of them arrives, before held keys
+    #: are released anyway (a count gone wrong must not hold a person's keys for good).
     QUEUED_KEYS_PATIENCE = 1.0
 
     def __init__(self, scan_gap: float) -> None:
         super().__init__()
         self.wedge = WedgeBuffer(gap=scan_gap)
         self.keys_seen = 0  # keys handled, against readtime.keys_read(): are keys still queued?
+        self._queued_wait: tuple[int, float] | None = None  # (keys_seen, since when) while waiting
 
     def get_driver_class(self) -> type[Driver]:
         readtime.install()  # a reader's burst keeps one time however busy the event loop is
@@ -68,12 +70,12 @@ class WedgeApp(App[None]):
         if not isinstance(event, events.Key) or event.is_forwarded:  # a key bubbling back: seen
             await super().on_event(event)
             return
+        self.keys_seen += 1  # every key the parser counted, a private one too
         if self.key_is_private(event):
             for held in [*self.wedge.release_all(), Held(event.key, event.character, event.time, event)]:
                 await self.deliver_key(held)  # in order, behind the keys already on their way
             return
         self.key_arrived(event)
-        self.keys_seen += 1
         released, scan = self.wedge.feed(Held(event.key, event.character, event.time, event))
         for held in released:
             await self.deliver_key(held)
@@ -88,11 +90,22 @@ class WedgeApp(App[None]):
 
     async def on_release_typing(self, message: ReleaseTyping) -> None:
         now = get_time()
-        run = self.wedge.run  # the held keys and those shown since the last pause
-        if run and readtime.keys_read() > self.keys_seen and now - run[-1].time < self.QUEUED_KEYS_PATIENCE:
-            # Keys already read are still queued (a busy loop lags behind the reader): they, not
-            # the clock, say whether a fast key followed. Ask again after them (within reason).
+        if self.wedge.run and self._keys_on_their_way(now):
+            # Keys already read are still queued (a busy loop lags behind the reader, by seconds on
+            # a throttled till): they, not the clock, say whether a fast key followed. Ask again
+            # after them.
             self.set_timer(self.wedge.gap, lambda: self.post_message(ReleaseTyping()))
             return
         for held in self.wedge.flush(now):
             await self.deliver_key(held)
+
+    def _keys_on_their_way(self, now: float) -> bool:
+        """Keys read are not all handled yet, and they are still arriving: the wait runs out only
+        after QUEUED_KEYS_PATIENCE with no key handled (measured from now, never from the keys'
+        own time, which a lagging loop makes seconds old)."""
+        if readtime.keys_read() <= self.keys_seen and not readtime.parsing():
+            self._queued_wait = None
+            return False
+        if self._queued_wait is None or self._queued_wait[0] != self.keys_seen:
+            self._queued_wait = (self.keys_seen, now)
+        return now - self._queued_wait[1] < self.QUEUED_KEYS_PATIENCE
