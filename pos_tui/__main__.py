@@ -1,3 +1,3 @@
-from pos_tui.cli import main
+from pos_tui.cli import run
 
-raise SystemExit(main())
+run()

@@ -81,6 +81,34 @@ def test_start_up_defers_heavy_imports():
         assert heavy not in modules, f"{heavy} is imported at start-up"
 
 
+def test_a_pos_tui_process_never_loads_httpxs_command_line_or_trio(tmp_path):
+    """Both are installed here (uvicorn brings click, selenium brings trio), and httpx and httpcore
+    import them whenever they are: a ``pos-tui`` process marks them absent before anything else.
+    A real call, to a loopback port nobody listens on (it exits 5: cannot reach the server)."""
+    import importlib.util
+
+    from .sandbox_helpers import free_port
+    from .test_journal_cli import till_env
+
+    assert importlib.util.find_spec("click") and importlib.util.find_spec("trio")
+    assert {"click", "trio"} <= imported_after("import httpx, httpcore")  # what the libraries do
+    code = (
+        "import atexit, runpy, sys; atexit.register(lambda: print(*(m for m, v in sys.modules.items()"
+        " if v is not None), file=sys.stderr)); sys.argv = ['pos-tui', 'call', 'customer_info', 'code=1'];"
+        " runpy.run_module('pos_tui', run_name='__main__')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=till_env(tmp_path, free_port()),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    imported = set(done.stderr.split())
+    assert done.returncode == 5 and {"httpx", "httpcore", "pydantic"} <= imported, done.stderr[-2000:]
+    assert not {"click", "trio", "pygments"} & imported
+
+
 def test_the_first_screen_needs_no_api_stack():
     """What the till imports before its first screen: Textual and the scan screen, nothing heavier."""
     modules = imported_after(

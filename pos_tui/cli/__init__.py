@@ -18,7 +18,7 @@ import sys
 
 from .common import EXIT_BUG, EXIT_USAGE, CommandError, print_json, printable
 
-__all__ = ["EXIT_BUG", "build_parser", "main", "print_json"]
+__all__ = ["EXIT_BUG", "build_parser", "main", "print_json", "run"]
 
 log = logging.getLogger("pos_tui.cli")
 
@@ -56,6 +56,23 @@ def build_parser() -> argparse.ArgumentParser:
     kiosk.add_arguments(commands.add_parser("kiosk", help="the customer kiosk (read-only, locked down)"))
     manager.add_parsers(commands)
     return parser
+
+
+#: Imported by our libraries whenever they are installed, never used by pos-tui: httpx imports its
+#: own command line (click, pygments, rich.syntax: ~45 ms) whenever click is there, and uvicorn,
+#: which the sandbox server needs, brings click; httpcore imports trio (~55 ms with attrs) to tell
+#: trio from asyncio, and pos-tui runs on asyncio only.
+UNUSED_IMPORTS = ("httpx._main", "trio")
+
+
+def run() -> None:
+    """``pos-tui`` and ``python -m pos_tui``: a process of its own. The unused imports are marked
+    absent first (a None in ``sys.modules``: importing them fails at once, which both libraries
+    handle as "not installed"); start-up is the cashier's. Tests that call :func:`main` in their
+    own process keep their imports as they are."""
+    for name in UNUSED_IMPORTS:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # None: "not installed"
+    raise SystemExit(main())
 
 
 def main(argv: list[str] | None = None) -> int:
