@@ -82,11 +82,17 @@ def terminal_input(driver: Any) -> Any:
 
 
 def log_in(driver: Any, url: str, password: str) -> None:
+    """Log in, and wait until the page the room answers with has replaced the form (Enter only
+    starts the navigation: a loaded run read the old page and found no room-full heading)."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver.get(url)
-    driver.find_element(By.ID, "password").send_keys(password + Keys.ENTER)
+    field = driver.find_element(By.ID, "password")
+    field.send_keys(password + Keys.ENTER)
+    WebDriverWait(driver, 30, poll_frequency=0.05).until(expected_conditions.staleness_of(field))
 
 
 def wait_for_screen(driver: Any, text: str, timeout: float = 60.0) -> str:
