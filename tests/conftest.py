@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import Iterator
@@ -67,6 +68,18 @@ def pytest_configure(config: pytest.Config) -> None:
         import compileall
 
         compileall.compile_dir(ROOT / "pos_tui", quiet=1)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Fewer, cheaper garbage collections in a test process. The pilot tests make and drop
+    Textual's objects by the million, and a fifth of a worker's CPU went to the collector, most
+    of it in full collections walking what collection had loaded (modules, the test items), which
+    is never garbage. ``freeze`` sets that aside; a higher first threshold collects young objects
+    in larger batches, and full collections come ten times less often. test_counter.py with
+    test_snapshots.py, twice each way in one process: 28.2 s of CPU by default (5.6 s of it
+    collecting), 24.5 s so (1.5–2.3 s collecting)."""
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
