@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import re
 import signal
@@ -288,6 +289,38 @@ async def test_a_till_that_fails_ends_the_page_and_its_stderr_goes_to_the_log_no
     assert "session 1 closed" in view.getvalue()
     assert "boom" not in view.getvalue() and "Traceback" not in view.getvalue()
     assert any("boom [/x]" in r.getMessage() for r in caplog.records if r.name == "pos_tui.training.room")
+
+
+async def test_a_session_whose_output_cannot_be_read_still_ends_the_page(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+):
+    """textual-serve's reader raising anything it does not expect ended the session's task with
+    the page left open, waiting for a till that was gone; the page is closed whatever way the
+    reader ends, and the error goes to the log."""
+    from textual_serve.app_service import AppService
+
+    from pos_tui.training.room import TrainingRoom
+
+    async def broken(self: AppService) -> None:
+        raise ValueError("a line of output too long to read")
+
+    monkeypatch.setattr(AppService, "run", broken)
+    room = TrainingRoom(
+        port=0, command=[sys.executable, "-c", "import time; time.sleep(30)"], out=io.StringIO()
+    )
+    stop = asyncio.Event()
+    serving = asyncio.create_task(room.run(stop))
+    try:
+        while not room.urls:
+            await asyncio.sleep(0.02)
+        async with http() as client:
+            ws = await client.ws_connect(room.urls[0] + "ws")
+            message = await asyncio.wait_for(ws.receive(), 20)
+            assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+    finally:
+        stop.set()
+        await serving
+    assert any("reading the till's output failed" in r.getMessage() for r in caplog.records)
 
 
 def test_a_port_in_use_is_a_clear_message(tmp_path: Path):

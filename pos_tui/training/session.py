@@ -104,7 +104,10 @@ class RoomSession(AppService):
         return process
 
     async def run(self) -> None:
-        await super().run()
+        try:
+            await super().run()
+        except Exception:  # textual-serve's reader failed: the till is as good as gone
+            log.exception("%s: reading the till's output failed", self.data_dir.name)
         await self.remote_close()  # the till has ended (or never started): the page says so
 
     async def stop(self) -> None:
