@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -289,6 +290,40 @@ async def test_a_till_that_fails_ends_the_page_and_its_stderr_goes_to_the_log_no
     assert "session 1 closed" in view.getvalue()
     assert "boom" not in view.getvalue() and "Traceback" not in view.getvalue()
     assert any("boom [/x]" in r.getMessage() for r in caplog.records if r.name == "pos_tui.training.room")
+
+
+async def test_a_till_that_ended_before_its_output_was_read_still_ends_the_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Under load the failing till had exited before textual-serve's reader first ran. That reader
+    starts a task for stderr, reads stdout (at its end: no wait), then cancels the stderr task and
+    awaits it; cancelled before it ever ran, that task raised CancelledError into the reader, which
+    ended the session's task as cancelled, and the page waited on a till that was gone (1 to 2 in
+    150 runs with five workers and `yes`). Waiting for the till's exit first makes it certain."""
+    from pos_tui.training.room import TrainingRoom
+    from pos_tui.training.session import RoomSession
+
+    opened = RoomSession._open_app_process
+
+    async def exited_first(self: RoomSession, width: int = 80, height: int = 24) -> Any:
+        process = await opened(self, width, height)
+        await process.wait()  # the till is gone and its pipes are closed before the reader starts
+        return process
+
+    monkeypatch.setattr(RoomSession, "_open_app_process", exited_first)
+    room = TrainingRoom(port=0, command=[sys.executable, "-c", "raise SystemExit(70)"], out=io.StringIO())
+    stop = asyncio.Event()
+    serving = asyncio.create_task(room.run(stop))
+    try:
+        while not room.urls:
+            await asyncio.sleep(0.02)
+        async with http() as client:
+            ws = await client.ws_connect(room.urls[0] + "ws")
+            message = await asyncio.wait_for(ws.receive(), 20)
+            assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+    finally:
+        stop.set()
+        await serving
 
 
 async def test_a_session_whose_output_cannot_be_read_still_ends_the_page(

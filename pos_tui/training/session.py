@@ -106,6 +106,14 @@ class RoomSession(AppService):
     async def run(self) -> None:
         try:
             await super().run()
+        except asyncio.CancelledError:
+            # textual-serve's reader cancels its stderr task and awaits it. When the till had
+            # exited before the reader first waited, that task was cancelled before it ever ran,
+            # and its CancelledError comes out here though nobody cancelled this task. Only stop()
+            # cancels it (this task then has a cancellation pending): that one goes on.
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise
         except Exception:  # textual-serve's reader failed: the till is as good as gone
             log.exception("%s: reading the till's output failed", self.data_dir.name)
         await self.remote_close()  # the till has ended (or never started): the page says so
