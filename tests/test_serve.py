@@ -261,16 +261,13 @@ async def test_a_killed_room_takes_its_sessions_with_it_and_the_next_room_remove
         assert again.room_dirs() != left and len(again.room_dirs()) == 1
 
 
-async def test_a_till_that_fails_ends_the_page_and_its_stderr_goes_to_the_log_not_the_trainer(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-):
-    import io
-
+async def a_page_the_room_closes(command: list[str]) -> str:
+    """A training room whose till is ``command``: a page is opened and must be closed by the room
+    (within 20 s) when that till ends; returns what the room told the trainer."""
     from pos_tui.training.room import TrainingRoom
 
-    crash = "import sys; sys.stderr.write('Traceback (most recent call last): boom [/x]\\n'); sys.exit(70)"
     view = io.StringIO()
-    room = TrainingRoom(port=0, command=[sys.executable, "-c", crash], out=view)
+    room = TrainingRoom(port=0, command=command, out=view)
     stop = asyncio.Event()
     serving = asyncio.create_task(room.run(stop))
     try:
@@ -287,8 +284,16 @@ async def test_a_till_that_fails_ends_the_page_and_its_stderr_goes_to_the_log_no
     finally:
         stop.set()
         await serving
-    assert "session 1 closed" in view.getvalue()
-    assert "boom" not in view.getvalue() and "Traceback" not in view.getvalue()
+    return view.getvalue()
+
+
+async def test_a_till_that_fails_ends_the_page_and_its_stderr_goes_to_the_log_not_the_trainer(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+):
+    crash = "import sys; sys.stderr.write('Traceback (most recent call last): boom [/x]\\n'); sys.exit(70)"
+    view = await a_page_the_room_closes([sys.executable, "-c", crash])
+    assert "session 1 closed" in view
+    assert "boom" not in view and "Traceback" not in view
     assert any("boom [/x]" in r.getMessage() for r in caplog.records if r.name == "pos_tui.training.room")
 
 
@@ -300,7 +305,6 @@ async def test_a_till_that_ended_before_its_output_was_read_still_ends_the_page(
     awaits it; cancelled before it ever ran, that task raised CancelledError into the reader, which
     ended the session's task as cancelled, and the page waited on a till that was gone (1 to 2 in
     150 runs with five workers and `yes`). Waiting for the till's exit first makes it certain."""
-    from pos_tui.training.room import TrainingRoom
     from pos_tui.training.session import RoomSession
 
     opened = RoomSession._open_app_process
@@ -311,19 +315,7 @@ async def test_a_till_that_ended_before_its_output_was_read_still_ends_the_page(
         return process
 
     monkeypatch.setattr(RoomSession, "_open_app_process", exited_first)
-    room = TrainingRoom(port=0, command=[sys.executable, "-c", "raise SystemExit(70)"], out=io.StringIO())
-    stop = asyncio.Event()
-    serving = asyncio.create_task(room.run(stop))
-    try:
-        while not room.urls:
-            await asyncio.sleep(0.02)
-        async with http() as client:
-            ws = await client.ws_connect(room.urls[0] + "ws")
-            message = await asyncio.wait_for(ws.receive(), 20)
-            assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
-    finally:
-        stop.set()
-        await serving
+    await a_page_the_room_closes([sys.executable, "-c", "raise SystemExit(70)"])
 
 
 async def test_a_session_whose_output_cannot_be_read_still_ends_the_page(
@@ -334,27 +326,11 @@ async def test_a_session_whose_output_cannot_be_read_still_ends_the_page(
     reader ends, and the error goes to the log."""
     from textual_serve.app_service import AppService
 
-    from pos_tui.training.room import TrainingRoom
-
     async def broken(self: AppService) -> None:
         raise ValueError("a line of output too long to read")
 
     monkeypatch.setattr(AppService, "run", broken)
-    room = TrainingRoom(
-        port=0, command=[sys.executable, "-c", "import time; time.sleep(30)"], out=io.StringIO()
-    )
-    stop = asyncio.Event()
-    serving = asyncio.create_task(room.run(stop))
-    try:
-        while not room.urls:
-            await asyncio.sleep(0.02)
-        async with http() as client:
-            ws = await client.ws_connect(room.urls[0] + "ws")
-            message = await asyncio.wait_for(ws.receive(), 20)
-            assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
-    finally:
-        stop.set()
-        await serving
+    await a_page_the_room_closes([sys.executable, "-c", "import time; time.sleep(30)"])
     assert any("reading the till's output failed" in r.getMessage() for r in caplog.records)
 
 

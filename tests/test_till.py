@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from textual._time import get_time
@@ -493,31 +495,45 @@ async def test_offline_earn_prints_a_pending_receipt_and_is_sent_later(tmp_path)
         assert screen is not None
 
 
+def johns_card_as_read(read_at: float) -> list[Any]:
+    """John's card and Enter as the input thread posts one read of them: every key stamped with
+    the read's time."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    keys = [events.Key(_character_to_key(c), c) for c in JOHN["card_number"]] + [events.Key("enter", None)]
+    for key in keys:
+        key.time = read_at
+    return keys
+
+
+async def post_in_two_pieces_and_expect_john(
+    app: Any, pilot: Any, keys: list[Any], between: Callable[[], None] = lambda: None
+) -> None:
+    """A lagging loop gets the first four keys, then the rest 300 ms later (``between`` runs in
+    that gap); the scan stays whole: John is shown and nothing was typed into the card field."""
+    for key in keys[:4]:
+        app.post_message(key)
+    await pilot.pause(0.3)
+    between()
+    for key in keys[4:]:
+        app.post_message(key)
+    await until(pilot, lambda: customer_shown(app))
+    assert app.screen.info.customer.name == "John Doe"
+    assert app.screen_stack[0].query_one("#card", Input).value == ""
+
+
 async def test_a_scan_whose_keys_reach_a_lagging_loop_in_pieces_stays_whole(tmp_path, monkeypatch):
     """The input thread read the whole burst at once (one time on every key), but a busy loop gets
     its keys in pieces, 300 ms apart. The clock then says "no key followed": only the parser's count
     of keys read shows that more are queued. The scan stays whole and nothing is typed."""
-    from textual import events
-    from textual.keys import _character_to_key
-
     from pos_tui.tui import readtime
 
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        card = JOHN["card_number"]
         monkeypatch.setattr(readtime, "keys_read", lambda: app.keys_seen + 5)  # the read is ahead
-        read_at = get_time() - 0.3  # read a while ago: the loop is that far behind
-        keys = [events.Key(_character_to_key(c), c) for c in card] + [events.Key("enter", None)]
-        for key in keys:
-            key.time = read_at
-        for key in keys[:4]:
-            app.post_message(key)
-        await pilot.pause(0.3)
-        for key in keys[4:]:
-            app.post_message(key)
-        await until(pilot, lambda: customer_shown(app))
-        assert app.screen.info.customer.name == "John Doe"
-        assert app.screen_stack[0].query_one("#card", Input).value == ""
+        keys = johns_card_as_read(get_time() - 0.3)  # read a while ago: the loop is that far behind
+        await post_in_two_pieces_and_expect_john(app, pilot, keys)
 
 
 async def test_a_scan_read_seconds_before_a_lagging_loop_gets_it_stays_whole(tmp_path, monkeypatch):
@@ -526,60 +542,34 @@ async def test_a_scan_read_seconds_before_a_lagging_loop_gets_it_stays_whole(tmp
     measured from the keys' own (old) time, so it had run out before the first piece was handled:
     the first four keys were typed and ``0037`` became a scan of its own. Waiting for queued keys
     runs out only when none of them arrives for a while."""
-    from textual import events
-    from textual.keys import _character_to_key
-
     from pos_tui.tui import readtime
 
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        card = JOHN["card_number"]
-        keys = [events.Key(_character_to_key(c), c) for c in card] + [events.Key("enter", None)]
+        keys = johns_card_as_read(get_time() - 3.5)
         read = app.keys_seen + len(keys)  # one read held the whole burst
         monkeypatch.setattr(readtime, "keys_read", lambda: read)
-        read_at = get_time() - 3.5
-        for key in keys:
-            key.time = read_at
-        for key in keys[:4]:
-            app.post_message(key)
-        await pilot.pause(0.3)
-        for key in keys[4:]:
-            app.post_message(key)
-        await until(pilot, lambda: customer_shown(app))
-        assert app.screen.info.customer.name == "John Doe"
-        assert app.screen_stack[0].query_one("#card", Input).value == ""
+        await post_in_two_pieces_and_expect_john(app, pilot, keys)
 
 
 async def test_a_read_still_being_parsed_holds_its_first_keys_back(tmp_path, monkeypatch):
     """The input thread posts a read's keys one by one as it parses them; between two of them the
     loop may find every key counted so far handled. While a read is being parsed, its first keys
     are not a person's typing yet."""
-    from textual import events
-    from textual.keys import _character_to_key
-
     from pos_tui.tui import readtime
 
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        card = JOHN["card_number"]
-        keys = [events.Key(_character_to_key(c), c) for c in card] + [events.Key("enter", None)]
-        counted = {"n": app.keys_seen, "parsing": True}
+        keys = johns_card_as_read(get_time())
+        counted = {"n": app.keys_seen + 4, "parsing": True}  # four keys parsed so far
         monkeypatch.setattr(readtime, "keys_read", lambda: counted["n"])
         monkeypatch.setattr(readtime, "parsing", lambda: counted["parsing"])
-        read_at = get_time()
-        for key in keys:
-            key.time = read_at
-        counted["n"] += 4
-        for key in keys[:4]:
-            app.post_message(key)
-        await pilot.pause(0.3)  # the input thread lost the CPU mid-read
-        counted["n"] += len(keys) - 4
-        counted["parsing"] = False
-        for key in keys[4:]:
-            app.post_message(key)
-        await until(pilot, lambda: customer_shown(app))
-        assert app.screen.info.customer.name == "John Doe"
-        assert app.screen_stack[0].query_one("#card", Input).value == ""
+
+        def rest_parsed() -> None:  # the input thread lost the CPU mid-read, then goes on
+            counted["n"] += len(keys) - 4
+            counted["parsing"] = False
+
+        await post_in_two_pieces_and_expect_john(app, pilot, keys, between=rest_parsed)
 
 
 async def test_every_key_read_is_counted_as_seen_private_ones_too(tmp_path):
