@@ -566,6 +566,9 @@ async def test_a_read_still_being_parsed_holds_its_first_keys_back(tmp_path, mon
         monkeypatch.setattr(readtime, "parsing", lambda: counted["parsing"])
 
         def rest_parsed() -> None:  # the input thread lost the CPU mid-read, then goes on
+            # held, not typed: without this the scan still ended whole (its shown keys were taken
+            # back), so only the card field during the pause tells the wait held them
+            assert app.screen_stack[0].query_one("#card", Input).value == ""
             counted["n"] += len(keys) - 4
             counted["parsing"] = False
 
