@@ -68,6 +68,58 @@ def pytest_configure(config: pytest.Config) -> None:
         import compileall
 
         compileall.compile_dir(ROOT / "pos_tui", quiet=1)
+        _write_the_tests_bytecode(config)
+        _share_the_printer_database(config)
+
+
+def _write_the_tests_bytecode(config: pytest.Config) -> None:
+    """The same for the tests, before the workers start: each worker compiled the helpers and
+    rewrote the asserts of every test module itself (pytest keeps rewritten modules in
+    ``__pycache__``, but not under ``PYTHONDONTWRITEBYTECODE``, and never on a first run, where
+    the workers all start at once): 1.6 s of CPU a worker. pytest reads what is written here
+    whatever that variable says. Its rewriting functions are internal (pytest is pinned below 9);
+    if they change, the workers rewrite as before."""
+    import compileall
+
+    tests = Path(__file__).resolve().parent
+    try:
+        from _pytest.assertion import rewrite
+
+        state = config.stash[rewrite.assertstate_key]
+    except (ImportError, AttributeError, KeyError):  # another pytest, or --assert=plain
+        return
+    for source in sorted(tests.glob("*.py")):
+        if source.name != "conftest.py" and not source.name.startswith("test_"):
+            compileall.compile_file(source, quiet=1)  # a helper: imported as usual
+            continue
+        pyc = rewrite.get_cache_dir(source) / (source.name[:-3] + rewrite.PYC_TAIL)
+        if rewrite._read_pyc(source, pyc, state.trace) is None and rewrite.try_makedirs(pyc.parent):
+            stat, code = rewrite._rewrite_test(source, config)
+            rewrite._write_pyc(state, code, stat, pyc)
+
+
+def _share_the_printer_database(config: pytest.Config) -> None:
+    """python-escpos parses its 1 MB printer database (0.7 s of CPU) in every process that
+    imports it, unless ``ESCPOS_CAPABILITIES_PICKLE_DIR`` holds its parsed copy. A till keeps that
+    copy in its data dir (``load_escpos``); the tests' processes each have a new data dir, so
+    every worker (test_print_till.py imports escpos to collect) and every ``pos-tui printer``
+    process parsed it again. Parsed once here, before the workers start, into a folder they all
+    inherit: pytest's cache folder, or a temporary one without the cache plugin."""
+    import shutil
+    import tempfile
+
+    from pos_tui.printing.text import load_escpos
+
+    if "ESCPOS_CAPABILITIES_PICKLE_DIR" in os.environ:
+        return
+    cache = getattr(config, "cache", None)  # absent with -p no:cacheprovider
+    if cache is not None:  # kept from run to run (python-escpos renews it when it is stale)
+        folder = str(cache.mkdir("escpos"))
+    else:
+        folder = tempfile.mkdtemp(prefix="pos-tui-tests-escpos-")
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+    os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = folder
+    load_escpos()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
