@@ -22,6 +22,9 @@ from pos_tui.config.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_THEMES = ["pos-default", "pos-high-contrast", "pos-kiosk-low-glare"]
+# One worker builds the wheel and the venv (``installed`` is per module, and so per worker): dealt
+# out one by one, the three tests that use them built them three times, 5 s of CPU.
+pytestmark = pytest.mark.xdist_group("install")
 
 
 def _build_wheel(tmp_path: Path) -> Path:
