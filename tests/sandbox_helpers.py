@@ -85,7 +85,40 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
 
 
 @contextmanager
-def sandbox_server(db: Path, port: int, *args: str, data_dir: Path | None = None) -> Iterator[str]:
+def sandbox_server(db: Path, port: int, *args: str) -> Iterator[str]:
+    """``pos-tui sandbox``'s server, opened from the command's own arguments, on a loopback port in
+    a thread of this process; yields the API URL. The tests whose subject is another process (a
+    ``pos-tui call``, a till in tmux) need a server, not a second Python: starting one cost 0.4 s
+    of CPU, two dozen times a run. test_sandbox_server.py tests the command itself
+    (``sandbox_process``)."""
+    import threading
+    import time
+
+    from pos_tui.cli import build_parser
+    from pos_tui.cli.sandbox import sandbox_from_args
+    from pos_tui.sandbox.app import server
+
+    arguments = build_parser().parse_args(["sandbox", "--port", str(port), "--db", str(db), *args])
+    http = server(sandbox_from_args(arguments), "127.0.0.1", port)
+    thread = threading.Thread(target=http.run, name=f"sandbox:{port}", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not http.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise AssertionError(f"the sandbox server did not start on port {port}")
+            time.sleep(0.01)
+        yield f"http://127.0.0.1:{port}/api.php"
+    finally:
+        http.should_exit = True
+        thread.join(timeout=2)
+        if thread.is_alive():  # a request still held by a fault's delay: end it, as a kill did
+            http.force_exit = True
+            thread.join(timeout=10)
+
+
+@contextmanager
+def sandbox_process(db: Path, port: int, *args: str, data_dir: Path | None = None) -> Iterator[str]:
     """``pos-tui sandbox`` in a child process on a loopback port; yields the API URL."""
     import sys
 

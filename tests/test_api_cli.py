@@ -1,4 +1,4 @@
-"""The new calls and the live shapes through ``pos-tui call`` against ``pos-tui sandbox`` on
+"""The new calls and the live shapes through ``pos-tui call`` against the sandbox server on
 loopback, in XML and in JSON, as a store's scripts would run them."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from .sandbox_helpers import free_port, in_process, sandbox_server
 def server(tmp_path_factory):
     where = tmp_path_factory.mktemp("api-cli")
     port = free_port()
-    with sandbox_server(where / "s.db", port, "--reset", data_dir=where / "server"):
+    with sandbox_server(where / "s.db", port, "--reset"):
         yield port, where
 
 

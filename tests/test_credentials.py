@@ -31,7 +31,6 @@ def server(tmp_path):
         "--reset",
         "--request-log",
         str(log),
-        data_dir=tmp_path / "server",
     ) as url:
         yield url
 

@@ -1,5 +1,5 @@
 """``pos-tui call`` writes through the journal; ``pos-tui journal`` lists and replays. Against
-``pos-tui sandbox`` on loopback with fault injection, as a store's scripts would run them."""
+the sandbox server on loopback with fault injection, as a store's scripts would run them."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from .sandbox_helpers import sandbox_server as serve
 
 @contextmanager
 def sandbox_server(tmp_path: Path, port: int, faults: str = "") -> Iterator[str]:
-    with serve(tmp_path / "s.db", port, "--faults", faults, data_dir=tmp_path / "server") as url:
+    with serve(tmp_path / "s.db", port, "--faults", faults) as url:
         yield url
 
 
@@ -359,7 +359,6 @@ async def test_a_faulty_server_and_three_processes_on_one_offline_queue(tmp_path
             faults,
             "--fault-seed",
             os.environ.get("QUEUE_SEED", "9"),
-            data_dir=tmp_path / "server",
         ):
 
             async def here() -> None:

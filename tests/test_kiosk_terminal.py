@@ -159,7 +159,7 @@ def test_the_live_kiosk_logs_in_and_shows_a_balance_from_a_sandbox_on_loopback(t
         "POS_TUI_TEST_KEYRING": str(tmp_path / "keyring.json"),
         "PYTHONPATH": str(ROOT),
     }
-    with sandbox_server(tmp_path / "s.db", port, "--reset", data_dir=tmp_path / "server"):
+    with sandbox_server(tmp_path / "s.db", port, "--reset"):
         login = subprocess.run(
             [sys.executable, "-m", "pos_tui", "kiosk", "--login", "--user-id", "john1970"]
             + ["--account-id", "greatwidgets", "--password-stdin"],

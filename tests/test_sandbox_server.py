@@ -19,7 +19,7 @@ from pos_tui.api.client import Credentials, LoyaltyClient
 from pos_tui.api.models import BuyXCampaign, CustomerInfo
 from pos_tui.sandbox.faults import FaultSpecError, parse
 
-from .sandbox_helpers import ACCOUNT, GIFT, JANE, SHOPPER, client, free_port, make_sandbox, sandbox_server
+from .sandbox_helpers import ACCOUNT, GIFT, JANE, SHOPPER, client, free_port, make_sandbox, sandbox_process
 
 JANE_REF = rq.CustomerRef(code=JANE["code"])
 
@@ -28,7 +28,7 @@ JANE_REF = rq.CustomerRef(code=JANE["code"])
 def server(tmp_path):
     """``pos-tui sandbox`` in a child process on a loopback port, with a request log."""
     log = tmp_path / "requests.jsonl"
-    with sandbox_server(tmp_path / "s.db", free_port(), "--reset", "--request-log", str(log)) as url:
+    with sandbox_process(tmp_path / "s.db", free_port(), "--reset", "--request-log", str(log)) as url:
         yield url, log
 
 

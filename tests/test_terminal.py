@@ -151,12 +151,12 @@ def test_typing_by_hand_and_the_numeric_keypad_earn(till):
 
 
 def test_the_live_till_against_a_sandbox_server_on_loopback(tmp_path):
-    """``pos-tui`` with the account in POS_TUI_* variables, talking HTTP to ``pos-tui sandbox``."""
+    """``pos-tui`` with the account in POS_TUI_* variables, talking HTTP to the sandbox server."""
     from .sandbox_helpers import free_port, sandbox_server
 
     port = free_port()
     stack = ExitStack()
-    stack.enter_context(sandbox_server(tmp_path / "s.db", port, "--reset", data_dir=tmp_path / "data"))
+    stack.enter_context(sandbox_server(tmp_path / "s.db", port, "--reset"))
     socket_path = tmp_path / "tmux.sock"
     try:
         env = {

@@ -1,7 +1,7 @@
 """Kill -9 the *till* (``pos-tui`` in a real terminal) mid-write, again and again: every next start
 settles the journal, and at the end the sandbox's ledger holds every confirmed earn exactly once.
 
-Each round starts the till in tmux against ``pos-tui sandbox`` on loopback (answers 0.5 s after
+Each round starts the till in tmux against the sandbox server on loopback (answers 0.5 s after
 the commit), scans John Doe's card as a reader does, presses ``+``, types an amount and Enter,
 then kills the till with SIGKILL at a random moment from 0 to 1.2 s later: before the request
 left, while the server works, after it committed, or after the receipt showed."""
@@ -49,9 +49,7 @@ def test_kill_minus_nine_of_the_till_mid_write(tmp_path):
     }
     command = "env " + " ".join(f"{k}={v}" for k, v in env.items()) + f" {sys.executable} -m pos_tui"
     outcomes: Counter[str] = Counter()
-    with sandbox_server(
-        tmp_path / "s.db", port, "--reset", "--faults", "record_activity:delay=0.5", data_dir=tmp_path / "srv"
-    ):
+    with sandbox_server(tmp_path / "s.db", port, "--reset", "--faults", "record_activity:delay=0.5"):
         for n in range(KILLS):
             socket = tmp_path / f"t{n}.sock"
             subprocess.run(

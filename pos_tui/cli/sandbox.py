@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from .common import EXIT_OK, EXIT_USAGE, CommandError
+
+if TYPE_CHECKING:
+    from ..sandbox.app import Sandbox
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,14 +30,25 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from ..config.logs import setup_logging
-    from ..config.settings import data_dir
-    from ..sandbox.app import open_sandbox, serve
-    from ..sandbox.faults import FaultSpecError
+    from ..sandbox.app import serve
 
     setup_logging()
+    sandbox = sandbox_from_args(args)
+    url = f"http://{args.host}:{args.port}/api.php"
+    print(f"pos-tui sandbox: {url}  (database {sandbox.ledger.path})", file=sys.stderr)
+    serve(sandbox, args.host, args.port)
+    return EXIT_OK
+
+
+def sandbox_from_args(args: argparse.Namespace) -> Sandbox:
+    """The sandbox the command's arguments describe, opened (and seeded if new or ``--reset``)."""
+    from pathlib import Path
+
+    from ..config.settings import data_dir
+    from ..sandbox.app import open_sandbox
+    from ..sandbox.faults import FaultSpecError
+
     path = Path(args.db) if args.db else data_dir() / "sandbox.db"
     if args.customers < 0:
         raise CommandError("--customers must be 0 or more", EXIT_USAGE)
@@ -50,6 +65,4 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         raise CommandError(str(exc), EXIT_USAGE) from None
     except OSError as exc:
         raise CommandError(f"{path}: {exc.strerror or exc}", EXIT_USAGE) from None
-    print(f"pos-tui sandbox: http://{args.host}:{args.port}/api.php  (database {path})", file=sys.stderr)
-    serve(sandbox, args.host, args.port)
-    return EXIT_OK
+    return sandbox

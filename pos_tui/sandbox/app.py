@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
 import httpx
@@ -27,6 +27,9 @@ from starlette.requests import Request
 from . import batch, db, members, reads, reports, writes
 from .faults import Decision, DroppedConnection, FaultPlan
 from .render import render
+
+if TYPE_CHECKING:
+    import uvicorn
 
 log = logging.getLogger("pos_tui.sandbox")
 
@@ -261,6 +264,11 @@ class _QuietDrops(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], DroppedConnection))
 
 
+_quiet_drops = _QuietDrops()
+#: How uvicorn serves the sandbox, whether from ``serve`` or a ``server`` a test runs in a thread.
+_UVICORN: dict[str, Any] = {"log_level": "warning", "lifespan": "on"}
+
+
 def open_sandbox(
     path: Path | str,
     *,
@@ -286,7 +294,17 @@ def open_sandbox(
 
 
 def serve(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 8080) -> None:
+    """Serve the sandbox over HTTP until a signal ends the process (``pos-tui sandbox``)."""
     import uvicorn
 
-    logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
-    uvicorn.run(sandbox, host=host, port=port, log_level="warning", lifespan="on")
+    logging.getLogger("uvicorn.error").addFilter(_quiet_drops)
+    uvicorn.run(sandbox, host=host, port=port, **_UVICORN)
+
+
+def server(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 8080) -> uvicorn.Server:
+    """The same server as ``serve``, not started: a ``uvicorn.Server`` whose ``run()`` serves until
+    its ``should_exit`` is set, from any thread (tests run one beside the process they test)."""
+    import uvicorn
+
+    logging.getLogger("uvicorn.error").addFilter(_quiet_drops)
+    return uvicorn.Server(uvicorn.Config(sandbox, host=host, port=port, **_UVICORN))
