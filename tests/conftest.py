@@ -138,10 +138,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The longest tests first (``slow(seconds=N)``, most seconds first), then the other slow ones:
     with ``--dist loadgroup`` xdist deals the tests out one by one as workers free up, so each long
     test starts at once on a worker of its own instead of ending the run alone, or three of them
-    queuing on one worker (``--dist load`` deals out runs of consecutive tests)."""
+    queuing on one worker (``--dist load`` deals out runs of consecutive tests).
 
-    def order(item: pytest.Item) -> tuple[bool, float]:
-        slow = item.get_closest_marker("slow")
-        return slow is None, -float(slow.kwargs.get("seconds", 0)) if slow else 0.0
+    The rest are spread out module by module, each module's tests evenly over the run, instead of
+    in file order: the tests that mostly wait (a terminal, a browser, a room's processes) are
+    modules of their own, and in file order they came up together (test_kiosk_terminal.py,
+    test_serve*.py) and left the CPUs a third idle for twenty seconds while the tests that need
+    CPU waited for their turn."""
 
-    items.sort(key=order)
+    slow: list[tuple[float, pytest.Item]] = []
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        mark = item.get_closest_marker("slow")
+        if mark is not None:
+            slow.append((-float(mark.kwargs.get("seconds", 0)), item))
+        else:
+            modules.setdefault(item.nodeid.split("::")[0], []).append(item)
+    slow.sort(key=lambda pair: pair[0])  # stable: the slow ones of equal seconds in file order
+    spread = sorted(
+        ((n + 0.5) / len(tests), m, item)
+        for m, tests in enumerate(modules.values())
+        for n, item in enumerate(tests)
+    )
+    items[:] = [item for _, item in slow] + [item for _, _, item in spread]
