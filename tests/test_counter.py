@@ -301,6 +301,7 @@ async def test_number_keys_pick_campaigns_and_arrows_stay_in_the_list(tmp_path):
         number = [c.id for c in screen.campaigns].index(GIFT) + 1
         await pilot.press(str(number))
         await until(pilot, lambda: screen.campaign.id == GIFT)
+        await pilot.pause()  # the focus moves when the app handles its queue (Widget.focus defers)
         assert app.focused is screen.query_one("#load-amount", Input)
 
 
@@ -312,6 +313,7 @@ async def test_a_new_cards_first_purchase_defaults_to_the_points_campaign(tmp_pa
         await until(pilot, lambda: app.unknown_card == "77770001")
         await pilot.press("plus")
         await until(pilot, lambda: isinstance(app.screen, EarnScreen) and app.screen.campaign is not None)
+        await pilot.pause()  # the focus moves when the app handles its queue (Widget.focus defers)
         assert app.screen.campaign.type == "points"
         assert app.focused is app.screen.query_one("#points-amount", Input)
 
