@@ -68,11 +68,11 @@ def pytest_configure(config: pytest.Config) -> None:
         import compileall
 
         compileall.compile_dir(ROOT / "pos_tui", quiet=1)
-        _write_the_tests_bytecode(config)
+        _write_the_tests_bytecode(config, Path(__file__).resolve().parent)
         _share_the_printer_database(config)
 
 
-def _write_the_tests_bytecode(config: pytest.Config) -> None:
+def _write_the_tests_bytecode(config: pytest.Config, tests: Path) -> None:
     """The same for the tests, before the workers start: each worker compiled the helpers and
     rewrote the asserts of every test module itself (pytest keeps rewritten modules in
     ``__pycache__``, but not under ``PYTHONDONTWRITEBYTECODE``, and never on a first run, where
@@ -81,7 +81,6 @@ def _write_the_tests_bytecode(config: pytest.Config) -> None:
     if they change, the workers rewrite as before."""
     import compileall
 
-    tests = Path(__file__).resolve().parent
     try:
         from _pytest.assertion import rewrite
 
@@ -94,7 +93,10 @@ def _write_the_tests_bytecode(config: pytest.Config) -> None:
             continue
         pyc = rewrite.get_cache_dir(source) / (source.name[:-3] + rewrite.PYC_TAIL)
         if rewrite._read_pyc(source, pyc, state.trace) is None and rewrite.try_makedirs(pyc.parent):
-            stat, code = rewrite._rewrite_test(source, config)
+            try:
+                stat, code = rewrite._rewrite_test(source, config)
+            except SyntaxError:  # left to the worker that collects it, to report as pytest does
+                continue
             rewrite._write_pyc(state, code, stat, pyc)
 
 

@@ -125,3 +125,23 @@ def test_the_first_screen_needs_no_api_stack():
         "escpos",
     ):
         assert heavy not in modules, f"{heavy} is imported before the first screen"
+
+
+def test_the_tests_bytecode_is_written_ahead_and_a_broken_module_is_left_to_collection(
+    tmp_path, pytestconfig
+):
+    """What the first pytest process writes before the workers start (tests/conftest.py): each test
+    module's rewritten asserts where pytest reads them, a helper's plain bytecode, and nothing for a
+    module that does not compile (a SyntaxError there ended the whole run as an INTERNALERROR; the
+    worker that collects it reports it as pytest does)."""
+    from _pytest.assertion import rewrite
+
+    from .conftest import _write_the_tests_bytecode
+
+    (tmp_path / "test_good.py").write_text("def test_x():\n    assert 1 + 1 == 2\n")
+    (tmp_path / "test_broken.py").write_text("def test_x(:\n    pass\n")
+    (tmp_path / "helpers.py").write_text("X = 1\n")
+    _write_the_tests_bytecode(pytestconfig, tmp_path)
+    written = sorted(p.name for p in (tmp_path / "__pycache__").iterdir())
+    assert written == [f"helpers.{sys.implementation.cache_tag}.pyc", "test_good" + rewrite.PYC_TAIL]
+    assert rewrite._read_pyc(tmp_path / "test_good.py", tmp_path / "__pycache__" / written[1]) is not None
