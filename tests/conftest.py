@@ -85,19 +85,21 @@ def _write_the_tests_bytecode(config: pytest.Config, tests: Path) -> None:
         from _pytest.assertion import rewrite
 
         state = config.stash[rewrite.assertstate_key]
+        read, write, rewrite_test = rewrite._read_pyc, rewrite._write_pyc, rewrite._rewrite_test
+        cache_dir, makedirs, tail = rewrite.get_cache_dir, rewrite.try_makedirs, rewrite.PYC_TAIL
     except (ImportError, AttributeError, KeyError):  # another pytest, or --assert=plain
         return
     for source in sorted(tests.glob("*.py")):
         if source.name != "conftest.py" and not source.name.startswith("test_"):
             compileall.compile_file(source, quiet=1)  # a helper: imported as usual
             continue
-        pyc = rewrite.get_cache_dir(source) / (source.name[:-3] + rewrite.PYC_TAIL)
-        if rewrite._read_pyc(source, pyc, state.trace) is None and rewrite.try_makedirs(pyc.parent):
+        pyc = cache_dir(source) / (source.name[:-3] + tail)
+        if read(source, pyc, state.trace) is None and makedirs(pyc.parent):
             try:
-                stat, code = rewrite._rewrite_test(source, config)
+                stat, code = rewrite_test(source, config)
             except SyntaxError:  # left to the worker that collects it, to report as pytest does
                 continue
-            rewrite._write_pyc(state, code, stat, pyc)
+            write(state, code, stat, pyc)
 
 
 def _share_the_printer_database(config: pytest.Config) -> None:
