@@ -107,22 +107,14 @@ def _share_the_printer_database(config: pytest.Config) -> None:
     imports it, unless ``ESCPOS_CAPABILITIES_PICKLE_DIR`` holds its parsed copy. A till keeps that
     copy in its data dir (``load_escpos``); the tests' processes each have a new data dir, so
     every worker (test_print_till.py imports escpos to collect) and every ``pos-tui printer``
-    process parsed it again. Parsed once here, before the workers start, into a folder they all
-    inherit: pytest's cache folder, or a temporary one without the cache plugin."""
-    import shutil
-    import tempfile
-
+    process parsed it again. Parsed once here, before the workers start, into pytest's cache
+    folder, which they all inherit (python-escpos parses it again when the copy is stale)."""
     from pos_tui.printing.text import load_escpos
 
-    if "ESCPOS_CAPABILITIES_PICKLE_DIR" in os.environ:
+    cache = getattr(config, "cache", None)  # absent with -p no:cacheprovider: each parses it
+    if cache is None or "ESCPOS_CAPABILITIES_PICKLE_DIR" in os.environ:
         return
-    cache = getattr(config, "cache", None)  # absent with -p no:cacheprovider
-    if cache is not None:  # kept from run to run (python-escpos renews it when it is stale)
-        folder = str(cache.mkdir("escpos"))
-    else:
-        folder = tempfile.mkdtemp(prefix="pos-tui-tests-escpos-")
-        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
-    os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = folder
+    os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(cache.mkdir("escpos"))
     load_escpos()
 
 

@@ -118,11 +118,11 @@ def sandbox_server(db: Path, port: int, *args: str) -> Iterator[str]:
 
 
 @contextmanager
-def sandbox_process(db: Path, port: int, *args: str, data_dir: Path | None = None) -> Iterator[str]:
+def sandbox_process(db: Path, port: int, *args: str) -> Iterator[str]:
     """``pos-tui sandbox`` in a child process on a loopback port; yields the API URL."""
     import sys
 
-    env = {**os.environ, "POS_TUI_DATA_DIR": str(data_dir or db.parent / "server-data")}
+    env = {**os.environ, "POS_TUI_DATA_DIR": str(db.parent / "server-data")}
     child = subprocess.Popen(
         [sys.executable, "-m", "pos_tui", "sandbox", "--port", str(port), "--db", str(db), *args],
         env=env,
